@@ -1,0 +1,142 @@
+/**
+ * `medical-ner bench`: throughput, latency, peak RSS and cold start per model, each model measured in
+ * its own child process over the same fixed notes, with a BERT-base-size random-weight reference model
+ * in the same run so the speed ratio means something on a noisy machine. Prints JSON.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchNotes } from '../../bench/notes.js';
+import { packagePath } from '../../core/paths.js';
+import { nerModels } from '../../ner/model.js';
+import { OnnxNerModel } from '../../ner/onnx/index.js';
+import { defaultModelName, pipeline } from '../../pipeline.js';
+import { registerCommand } from '../command.js';
+
+export const REFERENCE_DIR = packagePath('bench', '.cache', 'bert-base-random');
+
+interface WorkerResult {
+  model: string;
+  components: string;
+  notes: number;
+  words: number;
+  chars: number;
+  load_ms: number;
+  docs_per_s: number;
+  words_per_s: number;
+  latency_ms: { p50: number; p95: number; mean: number; max: number };
+  peak_rss_mb: number;
+  entities: number;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function worker(model: string, n: number, componentsArg: string): Promise<WorkerResult> {
+  if (model === 'reference') {
+    nerModels.register('reference', () => OnnxNerModel.load(REFERENCE_DIR), 'BERT-base-size random-weight reference');
+  }
+  const notes = benchNotes(n);
+  const t0 = performance.now();
+  const components = componentsArg === 'ner' ? ['ner'] : undefined;
+  const p = await pipeline({ model, ...(components ? { components } : {}) });
+  const load = performance.now() - t0;
+  await p.run('Warm-up: metformin 500 mg for diabetes.'); // first-call allocations
+  const lat: number[] = [];
+  let entities = 0;
+  const t1 = performance.now();
+  for (const note of notes) {
+    const s = performance.now();
+    const doc = await p.run(note.text, {}, note.id);
+    lat.push(performance.now() - s);
+    entities += doc.entities.length;
+  }
+  const secs = (performance.now() - t1) / 1000;
+  await p.dispose();
+  const words = notes.reduce((a, x) => a + x.text.split(/\s+/).filter(Boolean).length, 0);
+  const r2 = (x: number) => Number(x.toFixed(2));
+  return {
+    model,
+    components: componentsArg,
+    notes: notes.length,
+    words,
+    chars: notes.reduce((a, x) => a + x.text.length, 0),
+    load_ms: r2(load),
+    docs_per_s: r2(notes.length / secs),
+    words_per_s: r2(words / secs),
+    latency_ms: { p50: r2(quantile(lat, 0.5)), p95: r2(quantile(lat, 0.95)), mean: r2(lat.reduce((a, b) => a + b, 0) / lat.length), max: r2(Math.max(...lat)) },
+    peak_rss_mb: r2(process.resourceUsage().maxRSS / 1024),
+    entities,
+  };
+}
+
+/** Wall time of a whole CLI process on a one-line text: import, model load, one extraction. */
+function coldStart(model: string): number {
+  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [main, 'Patient takes aspirin 81 mg daily.', '--model', model], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cold start of ${model} failed: ${r.stderr}`);
+    times.push(performance.now() - t);
+  }
+  return Number(quantile(times, 0.5).toFixed(1));
+}
+
+registerCommand({
+  name: 'bench',
+  summary: 'throughput, latency, memory and cold start per model, against a BERT-base-size reference (JSON)',
+  usage: 'medical-ner bench [--notes 100] [--models a,b] [--no-reference] [--out <file>]',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        notes: { type: 'string', default: '100' },
+        models: { type: 'string' },
+        worker: { type: 'string' },
+        components: { type: 'string', default: 'ner' },
+        'no-reference': { type: 'boolean' },
+        out: { type: 'string' },
+      },
+    });
+    const n = Number(values.notes);
+    if (values.worker) {
+      process.stdout.write(JSON.stringify(await worker(values.worker, n, values.components!)) + '\n');
+      return 0;
+    }
+    const models = values.models ? values.models.split(',') : [...new Set(['baseline', defaultModelName()])];
+    const runs: { model: string; components: string }[] = models.map((m) => ({ model: m, components: 'ner' }));
+    runs.push({ model: defaultModelName(), components: 'all' });
+    const haveReference = existsSync(join(REFERENCE_DIR, 'model.onnx'));
+    if (!values['no-reference'] && haveReference) runs.push({ model: 'reference', components: 'ner' });
+    const main = fileURLToPath(new URL('../main.js', import.meta.url));
+    const results: (WorkerResult & { cold_start_ms?: number })[] = [];
+    for (const r of runs) {
+      process.stderr.write(`bench: ${r.model} (${r.components}) …\n`);
+      const out = spawnSync(process.execPath, [main, 'bench', '--worker', r.model, '--notes', String(n), '--components', r.components], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (out.status !== 0) throw new Error(`bench worker ${r.model} failed: ${out.stderr}`);
+      const res: WorkerResult & { cold_start_ms?: number } = JSON.parse(out.stdout.trim().split('\n').pop()!);
+      if (r.model !== 'reference' && r.components === 'ner') res.cold_start_ms = coldStart(r.model);
+      results.push(res);
+    }
+    const ref = results.find((r) => r.model === 'reference');
+    const report = {
+      created: new Date().toISOString(),
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      notes: `first ${n} distinct MTSamples notes`,
+      results,
+      speedup_vs_reference: ref
+        ? Object.fromEntries(results.filter((r) => r !== ref && r.components === 'ner').map((r) => [r.model, Number((r.docs_per_s / ref.docs_per_s).toFixed(2))]))
+        : 'reference model missing: run `python training/make_reference_bert.py` first',
+    };
+    const text = JSON.stringify(report, null, 2) + '\n';
+    if (values.out) writeFileSync(values.out, text);
+    process.stdout.write(text);
+    return 0;
+  },
+});

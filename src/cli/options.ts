@@ -1,0 +1,63 @@
+/** Options shared by the single-text command, `batch`, `graph` and the servers. */
+import type { ParseArgsConfig } from 'node:util';
+import type { PipelineOptions, RunOptions } from '../core/component.js';
+import { MedicalNerError } from '../core/errors.js';
+import { ENTITY_TYPES, isEntityType } from '../core/types.js';
+import type { EntityType } from '../core/types.js';
+
+export const PIPELINE_FLAGS = {
+  model: { type: 'string' },
+  'relation-model': { type: 'string' },
+  'entity-types': { type: 'string' },
+  link: { type: 'boolean' },
+  'no-link': { type: 'boolean' },
+  'extract-relations': { type: 'boolean' },
+  'no-relations': { type: 'boolean' },
+  'no-context': { type: 'boolean' },
+  'output-format': { type: 'string', default: 'json' },
+  'max-length': { type: 'string' },
+  'models-dir': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const PIPELINE_USAGE = `  --model <name>            NER model (default: best shipped; 'baseline' always available)
+  --relation-model <name>   relation model
+  --entity-types A,B        keep only these types (${ENTITY_TYPES.join(', ')})
+  --link / --no-link        fill concept codes (default: on)
+  --extract-relations / --no-relations   relations (default: on)
+  --no-context              skip negation/experiencer/temporality
+  --output-format <fmt>     json (default), fhir, cypher, turtle, bioc, pubtator, brat
+  --max-length <n>          reject texts longer than n UTF-16 code units (default 1000000)
+  --models-dir <dir>        load models from this folder`;
+
+type Values = { [K in keyof typeof PIPELINE_FLAGS]?: string | boolean };
+
+export function parseEntityTypes(s: string | undefined): EntityType[] | undefined {
+  if (s === undefined) return undefined;
+  const parts = s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+  const bad = parts.filter((p) => !isEntityType(p));
+  if (bad.length) throw new MedicalNerError('INVALID_OPTION', `unknown entity type(s) ${bad.join(', ')}; valid: ${ENTITY_TYPES.join(', ')}`);
+  return parts as EntityType[];
+}
+
+export function pipelineOptionsFrom(v: Values): PipelineOptions {
+  const o: PipelineOptions = {};
+  if (typeof v.model === 'string') o.model = v.model;
+  if (typeof v['relation-model'] === 'string') o.relationModel = v['relation-model'];
+  if (typeof v['models-dir'] === 'string') o.modelsDir = v['models-dir'];
+  if (typeof v['max-length'] === 'string') {
+    const n = Number(v['max-length']);
+    if (!Number.isInteger(n) || n <= 0) throw new MedicalNerError('INVALID_OPTION', `--max-length must be a positive integer`);
+    o.maxTextLength = n;
+  }
+  return o;
+}
+
+export function runOptionsFrom(v: Values): RunOptions {
+  const o: RunOptions = {};
+  const types = parseEntityTypes(v['entity-types'] as string | undefined);
+  if (types) o.entityTypes = types;
+  if (v['no-link']) o.link = false;
+  if (v['no-relations']) o.relations = false;
+  if (v['no-context']) o.context = false;
+  return o;
+}

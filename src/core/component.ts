@@ -1,0 +1,39 @@
+import { Registry } from './registry.js';
+import type { Doc, EntityType } from './types.js';
+
+/** Per-call options every component may read. */
+export interface RunOptions {
+  /** Keep only these entity types (models skip the work for the others where they can). */
+  entityTypes?: readonly EntityType[];
+  /** Fill `codes` on entities. Default true. */
+  link?: boolean;
+  /** Extract relations. Default true. */
+  relations?: boolean;
+  /** Add assertion/experiencer/temporality attributes. Default true. */
+  context?: boolean;
+}
+
+/** One pipeline step with one job: it reads the Doc and adds to it. */
+export interface Component {
+  readonly name: string;
+  process(doc: Doc, options: RunOptions): void | Promise<void>;
+  /** Release native resources (ONNX sessions, …). */
+  dispose?(): void | Promise<void>;
+}
+
+/** Options given when a pipeline is built (once), as opposed to RunOptions (per call). */
+export interface PipelineOptions {
+  /** NER model name (default: the best shipped model). */
+  model?: string;
+  /** Relation model name (default: the best shipped one). */
+  relationModel?: string;
+  /** Component names, in order; `ner` marks where the NER model runs. Default: DEFAULT_COMPONENTS. */
+  components?: readonly string[];
+  /** Texts longer than this (UTF-16 code units) are rejected with INPUT_TOO_LARGE. */
+  maxTextLength?: number;
+  /** Directory holding the models (defaults to the package's own models/). */
+  modelsDir?: string;
+}
+
+/** Component factories by name (`sentences`, `sections`, `linker`, `context`, `relations`, …). */
+export const components = new Registry<Component | Promise<Component>, [PipelineOptions]>('component');

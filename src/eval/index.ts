@@ -1,0 +1,2 @@
+/** Every eval task registers itself on import. */
+import './ner.js';

@@ -1,0 +1,90 @@
+/**
+ * `medical-ner eval --task ner`: entity P/R/F1 per corpus and type, strict and lenient, micro and macro,
+ * on the official test splits (or --split dev). Each corpus is scored only on the types it annotates,
+ * and the model is asked for those types only (a corpus that does not annotate drugs cannot judge them).
+ * Discontinuous gold mentions are scored by their outer span.
+ */
+import type { AnnotatedDoc } from '../core/corpus.js';
+import type { EntityType } from '../core/types.js';
+import { loadCorpus } from '../corpora/index.js';
+import { pipeline } from '../pipeline.js';
+import { EntityScorer } from './score.js';
+import type { Prf } from './score.js';
+import { registerEvalTask } from './task.js';
+import type { EvalOptions, EvalReport, ReportTable } from './task.js';
+
+export const NER_EVAL_CORPORA = ['bc5cdr', 'ncbi-disease', 'bc2gm', 'jnlpba', 'anatem', 'maccrobat', 'chia', 'ddi', 'ade'];
+
+export interface CorpusScore {
+  corpus: string;
+  split: string;
+  docs: number;
+  types: string[];
+  strict: ReturnType<EntityScorer['report']>;
+  lenient: ReturnType<EntityScorer['report']>;
+  seconds: number;
+}
+
+export async function scoreNer(model: string, docs: AnnotatedDoc[], modelsDir?: string): Promise<{ scorer: EntityScorer; types: EntityType[] }> {
+  const types = [...new Set(docs.flatMap((d) => d.mentions.flatMap((m) => (m.type ? [m.type] : []))))].sort();
+  const p = await pipeline({ model, components: ['ner'], ...(modelsDir ? { modelsDir } : {}) });
+  const scorer = new EntityScorer();
+  try {
+    for (const d of docs) {
+      const doc = await p.run(d.text, { entityTypes: types }, d.id);
+      const gold = d.mentions.flatMap((m) => (m.type ? [{ start: m.start, end: m.end, type: m.type }] : []));
+      scorer.add(gold, doc.entities);
+    }
+  } finally {
+    await p.dispose();
+  }
+  return { scorer, types };
+}
+
+const pct = (x: number) => Number((100 * x).toFixed(2));
+const row = (label: string, s: Prf | { precision: number; recall: number; f1: number }, l: Prf | { precision: number; recall: number; f1: number }) => [
+  label,
+  pct(s.precision),
+  pct(s.recall),
+  pct(s.f1),
+  pct(l.precision),
+  pct(l.recall),
+  pct(l.f1),
+];
+
+export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
+  const model = options.model ?? 'baseline';
+  const split = options.split ?? 'test';
+  const corpora = options.corpora ?? NER_EVAL_CORPORA;
+  const results: CorpusScore[] = [];
+  const tables: ReportTable[] = [];
+  const header = ['type', 'P strict', 'R strict', 'F1 strict', 'P lenient', 'R lenient', 'F1 lenient'];
+  for (const corpus of corpora) {
+    let docs = loadCorpus(corpus, split);
+    if (options.limit) docs = docs.slice(0, options.limit);
+    const t0 = performance.now();
+    const { scorer, types } = await scoreNer(model, docs, options.modelsDir);
+    const strict = scorer.report('strict');
+    const lenient = scorer.report('lenient');
+    results.push({ corpus, split, docs: docs.length, types, strict, lenient, seconds: (performance.now() - t0) / 1000 });
+    tables.push({
+      title: `NER ${corpus} ${split} (${docs.length} docs, model ${model})`,
+      header,
+      rows: [
+        ...types.map((t) => row(t, strict.perType[t] ?? zero, lenient.perType[t] ?? zero)),
+        row('micro', strict.micro, lenient.micro),
+        row('macro', strict.macro, lenient.macro),
+      ],
+    });
+  }
+  tables.unshift({
+    title: `NER summary, model ${model}, split ${split} (F1 in %)`,
+    header: ['corpus', 'docs', 'types', 'micro F1 strict', 'micro F1 lenient', 'macro F1 strict', 'seconds'],
+    rows: results.map((r) => [r.corpus, r.docs, r.types.join(','), pct(r.strict.micro.f1), pct(r.lenient.micro.f1), pct(r.strict.macro.f1), Number(r.seconds.toFixed(1))]),
+  });
+  return { task: 'ner', tables, data: { model, split, results } };
+}
+
+const zero = { precision: 0, recall: 0, f1: 0 };
+
+registerEvalTask({ name: 'ner', description: 'entity P/R/F1 per corpus and type (strict and lenient)', run: runNerEval });

@@ -1,0 +1,30 @@
+import type { Component, PipelineOptions, RunOptions } from '../core/component.js';
+import { renumberEntities } from '../core/doc.js';
+import { Registry } from '../core/registry.js';
+import type { Doc, Entity, EntityType } from '../core/types.js';
+import { ENTITY_TYPES } from '../core/types.js';
+
+/** An entity recogniser. `predict` only needs to return entities of the requested types. */
+export interface NerModel {
+  readonly name: string;
+  readonly types: readonly EntityType[];
+  predict(doc: Doc, types: ReadonlySet<EntityType>): Promise<Entity[]>;
+  dispose?(): Promise<void>;
+}
+
+/** NER models by name: `baseline`, `ner-minilm`, … */
+export const nerModels = new Registry<Promise<NerModel>, [PipelineOptions]>('NER model');
+
+/** Wraps a model as the pipeline's `ner` component. */
+export function nerComponent(model: NerModel): Component {
+  return {
+    name: 'ner',
+    async process(doc: Doc, options: RunOptions) {
+      const types = new Set<EntityType>(options.entityTypes ?? ENTITY_TYPES);
+      const found = await model.predict(doc, types);
+      doc.entities.push(...found.filter((e) => types.has(e.type)));
+      renumberEntities(doc);
+    },
+    dispose: () => model.dispose?.(),
+  };
+}

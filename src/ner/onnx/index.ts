@@ -1,0 +1,237 @@
+/**
+ * Transformer NER served with onnxruntime-node. The model directory holds `model.onnx`, `vocab.txt`
+ * and `config.json` (see models/<name>/MODEL_CARD.md). The network has one O/B/I head per entity type
+ * (logits [batch, seq, types, 3]), so types never compete for a token and nested mentions survive.
+ *
+ * Long texts are cut into windows of `max_length` pieces with overlap; each piece takes its tags from
+ * the window where it sits farthest from an edge, so no text is ever silently truncated.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { makeEntity } from '../../core/doc.js';
+import { MedicalNerError } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import type { Doc, Entity, EntityType } from '../../core/types.js';
+import { isEntityType } from '../../core/types.js';
+import type { Piece } from '../../text/wordpiece.js';
+import { WordPieceTokenizer } from '../../text/wordpiece.js';
+import { nerModels } from '../model.js';
+import type { NerModel } from '../model.js';
+
+export interface OnnxNerConfig {
+  name: string;
+  types: string[];
+  tags: string[];
+  max_length: number;
+  do_lower_case: boolean;
+  strip_accents?: boolean;
+  inputs: string[];
+  output: string;
+  cls_id?: number;
+  sep_id?: number;
+  pad_id?: number;
+}
+
+export interface OnnxNerOptions {
+  /** Pieces shared by consecutive windows. */
+  stride?: number;
+  /** Windows per inference call. */
+  batchSize?: number;
+  /** Threads for onnxruntime (default 2). */
+  threads?: number;
+}
+
+interface Window {
+  from: number; // first piece index
+  to: number; // one past the last piece index
+}
+
+export class OnnxNerModel implements NerModel {
+  readonly types: EntityType[];
+  private constructor(
+    readonly name: string,
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: WordPieceTokenizer,
+    private readonly config: OnnxNerConfig,
+    private readonly opts: Required<OnnxNerOptions>,
+  ) {
+    this.types = config.types.filter(isEntityType);
+  }
+
+  static async load(dir: string, opts: OnnxNerOptions = {}): Promise<OnnxNerModel> {
+    for (const f of ['model.onnx', 'vocab.txt', 'config.json']) {
+      if (!existsSync(join(dir, f))) throw new MedicalNerError('MODEL_NOT_FOUND', `model folder ${dir} has no ${f}`);
+    }
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as OnnxNerConfig;
+    const tokenizer = new WordPieceTokenizer(readFileSync(join(dir, 'vocab.txt'), 'utf8').split(/\r?\n/), {
+      lowercase: config.do_lower_case,
+      stripAccents: config.strip_accents ?? config.do_lower_case,
+    });
+    const threads = opts.threads ?? 2;
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    return new OnnxNerModel(config.name, session, tokenizer, config, {
+      stride: opts.stride ?? Math.floor(config.max_length / 4),
+      batchSize: opts.batchSize ?? 8,
+      threads,
+    });
+  }
+
+  async predict(doc: Doc, types: ReadonlySet<EntityType>): Promise<Entity[]> {
+    const wanted = this.config.types.map((t, i) => [t, i] as const).filter(([t]) => isEntityType(t) && types.has(t));
+    if (wanted.length === 0) return [];
+    const pieces = this.tokenizer.tokenize(doc.text);
+    if (pieces.length === 0) return [];
+    const probs = await this.tagProbabilities(pieces);
+    const nTypes = this.config.types.length;
+    const out: Entity[] = [];
+    for (const [type, ti] of wanted) {
+      for (const span of decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)) {
+        out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
+      }
+    }
+    return resolveCrossTypeClashes(out);
+  }
+
+  /** Per piece, per type, probabilities of O/B/I: a flat Float32Array [pieces, types, 3]. */
+  private async tagProbabilities(pieces: Piece[]): Promise<Float32Array> {
+    const maxInner = this.config.max_length - 2;
+    const windows = makeWindows(pieces.length, maxInner, this.opts.stride);
+    const nTypes = this.config.types.length;
+    const probs = new Float32Array(pieces.length * nTypes * 3);
+    const bestMargin = new Int32Array(pieces.length).fill(-1);
+    const cls = this.config.cls_id ?? this.tokenizer.id('[CLS]');
+    const sep = this.config.sep_id ?? this.tokenizer.id('[SEP]');
+    const pad = this.config.pad_id ?? 0;
+    for (let b = 0; b < windows.length; b += this.opts.batchSize) {
+      const batch = windows.slice(b, b + this.opts.batchSize);
+      const seq = Math.max(...batch.map((w) => w.to - w.from)) + 2;
+      const ids = new BigInt64Array(batch.length * seq).fill(BigInt(pad));
+      const mask = new BigInt64Array(batch.length * seq);
+      batch.forEach((w, r) => {
+        const len = w.to - w.from;
+        ids[r * seq] = BigInt(cls);
+        for (let k = 0; k < len; k++) ids[r * seq + 1 + k] = BigInt(pieces[w.from + k]!.id);
+        ids[r * seq + len + 1] = BigInt(sep);
+        for (let k = 0; k < len + 2; k++) mask[r * seq + k] = 1n;
+      });
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor('int64', ids, [batch.length, seq]),
+        attention_mask: new ort.Tensor('int64', mask, [batch.length, seq]),
+      };
+      const result = await this.session.run(feeds);
+      const logits = result[this.config.output]!.data as Float32Array;
+      batch.forEach((w, r) => {
+        for (let k = 0; k < w.to - w.from; k++) {
+          const p = w.from + k;
+          const margin = Math.min(k, w.to - w.from - 1 - k);
+          if (margin <= bestMargin[p]!) continue;
+          bestMargin[p] = margin;
+          for (let t = 0; t < nTypes; t++) {
+            const src = ((r * seq + 1 + k) * nTypes + t) * 3;
+            softmax3(logits, src, probs, (p * nTypes + t) * 3);
+          }
+        }
+      });
+    }
+    return probs;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+export function makeWindows(n: number, size: number, stride: number): Window[] {
+  if (n <= size) return [{ from: 0, to: n }];
+  const step = Math.max(1, size - stride);
+  const out: Window[] = [];
+  for (let from = 0; ; from += step) {
+    const to = Math.min(n, from + size);
+    out.push({ from: Math.max(0, to - size), to });
+    if (to === n) break;
+  }
+  return out;
+}
+
+function softmax3(src: Float32Array, i: number, dst: Float32Array, j: number): void {
+  const a = src[i]!, b = src[i + 1]!, c = src[i + 2]!;
+  const m = Math.max(a, b, c);
+  const ea = Math.exp(a - m), eb = Math.exp(b - m), ec = Math.exp(c - m);
+  const s = ea + eb + ec;
+  dst[j] = ea / s;
+  dst[j + 1] = eb / s;
+  dst[j + 2] = ec / s;
+}
+
+/**
+ * BIO decoding over pieces for one type. An entity starts at B (or at an I that follows O) and
+ * continues over I pieces and over "##" pieces of the same word. Confidence is the mean probability
+ * of the chosen tags.
+ */
+export function decodeBio(pieces: Piece[], prob: (piece: number, tag: 0 | 1 | 2) => number): { start: number; end: number; confidence: number }[] {
+  const out: { start: number; end: number; confidence: number }[] = [];
+  let cur: { start: number; end: number; sum: number; n: number; word: number } | undefined;
+  const close = () => {
+    if (cur && cur.end > cur.start) out.push({ start: cur.start, end: cur.end, confidence: cur.sum / cur.n });
+    cur = undefined;
+  };
+  for (let p = 0; p < pieces.length; p++) {
+    const pc = pieces[p]!;
+    const o = prob(p, 0), b = prob(p, 1), i = prob(p, 2);
+    const tag = o >= b && o >= i ? 0 : b >= i ? 1 : 2;
+    if (cur && pc.cont && pc.word === cur.word && tag !== 1) {
+      // a word is never split between an entity and the outside
+      cur.end = pc.end;
+      cur.sum += Math.max(b, i);
+      cur.n++;
+      continue;
+    }
+    if (tag === 0) close();
+    else if (tag === 1 || !cur) {
+      close();
+      cur = { start: pc.start, end: pc.end, sum: tag === 1 ? b : i, n: 1, word: pc.word };
+    } else {
+      cur.end = pc.end;
+      cur.sum += i;
+      cur.n++;
+      cur.word = pc.word;
+    }
+  }
+  close();
+  return out;
+}
+
+/** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
+function resolveCrossTypeClashes(ents: Entity[]): Entity[] {
+  const sorted = [...ents].sort((a, b) => b.confidence - a.confidence);
+  const kept: Entity[] = [];
+  for (const e of sorted) {
+    const clash = kept.some((k) => {
+      if (k.end <= e.start || e.end <= k.start) return false;
+      const nested = (k.start <= e.start && e.end <= k.end) || (e.start <= k.start && k.end <= e.end);
+      return !nested || (k.start === e.start && k.end === e.end);
+    });
+    if (!clash) kept.push(e);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Register every model folder under models/ that has a config.json with `types` (ONNX NER models). */
+export function registerOnnxModels(modelsRoot = packagePath('models')): void {
+  if (!existsSync(modelsRoot)) return;
+  for (const name of readdirSync(modelsRoot).sort()) {
+    const dir = join(modelsRoot, name);
+    const cfgPath = join(dir, 'config.json');
+    if (!existsSync(cfgPath) || !existsSync(join(dir, 'model.onnx'))) continue;
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Partial<OnnxNerConfig> & { task?: string };
+    if (!Array.isArray(cfg.types) || (cfg.task && cfg.task !== 'ner')) continue;
+    nerModels.register(name, (o) => OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir), `ONNX transformer NER (${cfg.types.length} types)`);
+  }
+}
+
+registerOnnxModels();

@@ -1,0 +1,64 @@
+/**
+ * `pipeline(options)` is the one entry point: it loads a NER model by name plus the components around
+ * it, and returns an object that turns text into a Doc or into the JSON result.
+ */
+import { components } from './core/component.js';
+import type { Component, PipelineOptions, RunOptions } from './core/component.js';
+import { createDoc, toResult } from './core/doc.js';
+import { MedicalNerError } from './core/errors.js';
+import type { Doc, ExtractionResult } from './core/types.js';
+import { nerComponent, nerModels } from './ner/model.js';
+import './register.js';
+
+export type { PipelineOptions, RunOptions };
+
+export const DEFAULT_MAX_TEXT_LENGTH = 1_000_000;
+
+/** Default order; names not registered in this build are skipped. */
+export const DEFAULT_COMPONENTS = ['sentences', 'sections', 'ner', 'linker', 'context', 'relations'] as const;
+
+export function defaultModelName(): string {
+  return nerModels.has('ner-minilm') ? 'ner-minilm' : 'baseline';
+}
+
+export class Pipeline {
+  constructor(
+    readonly modelName: string,
+    readonly steps: readonly Component[],
+    readonly maxTextLength: number,
+  ) {}
+
+  /** Run every component over the text and return the Doc. */
+  async run(text: string, options: RunOptions = {}, id?: string): Promise<Doc> {
+    if (typeof text !== 'string') throw new MedicalNerError('INVALID_INPUT', 'text must be a string');
+    if (text.length > this.maxTextLength) {
+      throw new MedicalNerError(
+        'INPUT_TOO_LARGE',
+        `text has ${text.length} characters; the limit is ${this.maxTextLength} (raise it with maxTextLength / --max-length)`,
+      );
+    }
+    const doc = createDoc(text, id);
+    if (text.trim() === '') return doc;
+    for (const step of this.steps) await step.process(doc, options);
+    return doc;
+  }
+
+  /** Run and return the JSON output `{entities, relations, triples}`. */
+  async extract(text: string, options: RunOptions = {}): Promise<ExtractionResult> {
+    return toResult(await this.run(text, options));
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.steps) await s.dispose?.();
+  }
+}
+
+export async function pipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const modelName = options.model ?? defaultModelName();
+  const names = options.components ?? DEFAULT_COMPONENTS.filter((n) => n === 'ner' || components.has(n));
+  const steps: Component[] = [];
+  for (const name of names) {
+    steps.push(name === 'ner' ? nerComponent(await nerModels.create(modelName, options)) : await components.create(name, options));
+  }
+  return new Pipeline(modelName, steps, options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH);
+}

@@ -1,0 +1,4 @@
+/** Side-effect imports that fill the registries with the built-in models and components. */
+import './text/component.js';
+import './ner/baseline/index.js';
+import './ner/onnx/index.js';

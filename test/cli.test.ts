@@ -1,0 +1,87 @@
+/** The CLI contract: single text, stdin, options, errors, and the batch command. Runs the built dist/. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { validateResult } from '../src/core/schema.js';
+import type { ExtractionResult } from '../src/core/types.js';
+
+const MAIN = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input: input ?? '' });
+const SEED = 'Patient started on metformin 500mg for type 2 diabetes. HbA1c was 8.2%.';
+
+function checkOffsets(text: string, r: ExtractionResult): void {
+  assert.deepEqual(validateResult(r), []);
+  for (const e of r.entities) assert.equal(text.slice(e.start, e.end), e.text, `offsets of ${e.id}`);
+}
+
+test('the seed example prints schema-valid JSON with exact offsets (baseline)', () => {
+  const r = run([SEED, '--model', 'baseline']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as ExtractionResult;
+  checkOffsets(SEED, out);
+  const found = out.entities.map((e) => `${e.type}:${e.text}`);
+  for (const want of ['DRUG:metformin', 'DOSAGE:500mg', 'DISEASE:type 2 diabetes', 'LAB_VALUE:8.2%']) assert.ok(found.includes(want), `${want} in ${found.join(', ')}`);
+});
+
+test('--entity-types filters, stdin and --file work, and CRLF/astral text keeps offsets exact', () => {
+  const r = run([SEED, '--model', 'baseline', '--entity-types', 'DRUG']);
+  const out = JSON.parse(r.stdout) as ExtractionResult;
+  assert.ok(out.entities.length > 0);
+  assert.ok(out.entities.every((e) => e.type === 'DRUG'));
+  const odd = '😀 Café note\r\nPatient took aspirin 81 mg daily.\r\n';
+  const viaStdin = run(['--model', 'baseline'], odd);
+  assert.equal(viaStdin.status, 0, viaStdin.stderr);
+  checkOffsets(odd, JSON.parse(viaStdin.stdout));
+  const dir = mkdtempSync(join(tmpdir(), 'mner-'));
+  writeFileSync(join(dir, 'n.txt'), odd);
+  const viaFile = run(['--file', join(dir, 'n.txt'), '--model', 'baseline']);
+  assert.deepEqual(JSON.parse(viaFile.stdout), JSON.parse(viaStdin.stdout));
+});
+
+test('empty text gives an empty result; bad input and options give clear errors', () => {
+  const empty = run(['   ', '--model', 'baseline']);
+  assert.equal(empty.status, 0);
+  assert.deepEqual(JSON.parse(empty.stdout), { entities: [], relations: [], triples: [] });
+  const big = run(['--model', 'baseline', '--max-length', '10'], 'x'.repeat(11));
+  assert.equal(big.status, 2);
+  assert.match(big.stderr, /limit is 10/);
+  const badType = run([SEED, '--entity-types', 'DRUG,ALIEN']);
+  assert.equal(badType.status, 2);
+  assert.match(badType.stderr, /unknown entity type\(s\) ALIEN/);
+  const badModel = run([SEED, '--model', 'nope']);
+  assert.equal(badModel.status, 2);
+  assert.match(badModel.stderr, /Unknown NER model "nope"/);
+  const binary = run(['--model', 'baseline'], '\u0000\u0001binary');
+  assert.equal(binary.status, 2);
+  assert.match(binary.stderr, /binary/);
+});
+
+test('batch: one output per .txt, progress-free when piped, bad files reported, resumable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mner-batch-'));
+  const inDir = join(dir, 'in');
+  const outDir = join(dir, 'out');
+  spawnSync('mkdir', ['-p', inDir]);
+  writeFileSync(join(inDir, 'a.txt'), SEED);
+  writeFileSync(join(inDir, 'b.txt'), 'Denies chest pain. Aspirin 81 mg daily.\r\n');
+  writeFileSync(join(inDir, 'empty.txt'), '');
+  writeFileSync(join(inDir, 'bad-utf8.txt'), Buffer.from([0x66, 0xff, 0xfe, 0x41]));
+  writeFileSync(join(inDir, 'bin.txt'), Buffer.from([0, 1, 2, 3]));
+  writeFileSync(join(inDir, 'ignored.md'), 'not a txt');
+  const r = run(['batch', inDir, '--out', outDir, '--model', 'baseline', '--no-relations']);
+  assert.equal(r.status, 1, 'a failed file makes the exit code non-zero');
+  assert.match(r.stderr, /3 written, 0 already done, 2 failed/);
+  assert.match(r.stderr, /bad-utf8\.txt: not valid UTF-8/);
+  assert.match(r.stderr, /bin\.txt: .*binary/);
+  assert.deepEqual(readdirSync(outDir).sort(), ['a.json', 'b.json', 'empty.json']);
+  const a = JSON.parse(readFileSync(join(outDir, 'a.json'), 'utf8')) as ExtractionResult;
+  checkOffsets(SEED, a);
+  assert.deepEqual(JSON.parse(readFileSync(join(outDir, 'empty.json'), 'utf8')).entities, []);
+  // resume: existing outputs are skipped, the bad ones are retried and still reported
+  writeFileSync(join(inDir, 'c.txt'), 'Ibuprofen 400 mg for 3 days.');
+  const again = run(['batch', inDir, '--out', outDir, '--model', 'baseline']);
+  assert.match(again.stderr, /1 written, 3 already done, 2 failed/);
+  assert.ok(existsSync(join(outDir, 'c.json')));
+});
