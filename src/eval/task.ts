@@ -48,5 +48,5 @@ export function formatTable(t: ReportTable): string {
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+  return String(Number.isInteger(x) ? x : Number(x.toFixed(4)));
 }
