@@ -1,0 +1,65 @@
+/** The TypeScript WordPiece tokenizer must reproduce the Python one the model was trained with. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { WordPieceTokenizer } from '../src/text/wordpiece.js';
+import { decodeBio, makeWindows } from '../src/ner/onnx/index.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const VOCAB = join(ROOT, 'models', 'ner-minilm', 'vocab.txt');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'wordpiece-fixture.json');
+
+/** Python offsets count code points; JavaScript counts UTF-16 code units. */
+function cpToUtf16(text: string): (cp: number) => number {
+  const map: number[] = [];
+  let u = 0;
+  for (const ch of text) {
+    map.push(u);
+    u += ch.length;
+  }
+  map.push(u);
+  return (cp) => map[cp]!;
+}
+
+test('tokenization matches the Python reference on the fixture', { skip: !existsSync(FIXTURE) || !existsSync(VOCAB) ? 'model vocab or fixture missing' : false }, () => {
+  const tok = new WordPieceTokenizer(readFileSync(VOCAB, 'utf8').split(/\r?\n/));
+  const raw = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases?: unknown[] } | unknown[];
+  const cases = (Array.isArray(raw) ? raw : raw.cases!) as { text: string; ids: number[]; offsets: [number, number][] }[];
+  assert.ok(cases.length >= 10);
+  for (const c of cases) {
+    const conv = cpToUtf16(c.text);
+    const pieces = tok.tokenize(c.text);
+    assert.deepEqual(pieces.map((p) => p.id), c.ids, `ids for ${JSON.stringify(c.text)}`);
+    assert.deepEqual(pieces.map((p) => [p.start, p.end]), c.offsets.map(([s, e]) => [conv(s), conv(e)]), `offsets for ${JSON.stringify(c.text)}`);
+  }
+});
+
+test('a small vocabulary tokenizes with exact offsets, accents stripped and [UNK] for unknown words', () => {
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'met', '##formin', 'sjogren', '500', '##mg', '.', '%', '8', '2'];
+  const tok = new WordPieceTokenizer(vocab);
+  const text = 'Metformin 500MG. Sjögren 8.2% 😀xyz';
+  const pieces = tok.tokenize(text);
+  assert.deepEqual(
+    pieces.map((p) => [text.slice(p.start, p.end), vocab[p.id]]),
+    [['Met', 'met'], ['formin', '##formin'], ['500', '500'], ['MG', '##mg'], ['.', '.'], ['Sjögren', 'sjogren'], ['8', '8'], ['.', '.'], ['2', '2'], ['%', '%'], ['😀xyz', '[UNK]']],
+  );
+});
+
+test('windows cover every piece with overlap, and BIO decoding joins word pieces', () => {
+  const w = makeWindows(300, 126, 32);
+  assert.equal(w[0]!.from, 0);
+  assert.equal(w.at(-1)!.to, 300);
+  for (let i = 1; i < w.length; i++) assert.ok(w[i]!.from < w[i - 1]!.to, 'consecutive windows overlap');
+  assert.deepEqual(makeWindows(10, 126, 32), [{ from: 0, to: 10 }]);
+  const pieces = [
+    { id: 0, start: 0, end: 3, word: 0, cont: false },
+    { id: 0, start: 3, end: 9, word: 0, cont: true },
+    { id: 0, start: 10, end: 13, word: 1, cont: false },
+    { id: 0, start: 14, end: 16, word: 2, cont: false },
+  ];
+  // tags: B, O (inside the same word: joined anyway), O, I (I after O starts an entity)
+  const tags = [1, 0, 0, 2];
+  const spans = decodeBio(pieces, (p, t) => (t === tags[p] ? 0.9 : 0.05));
+  assert.deepEqual(spans.map((s) => [s.start, s.end]), [[0, 9], [14, 16]]);
+});
