@@ -23,4 +23,5 @@ export type { NerModel } from './ner/model.js';
 export { splitSentences } from './text/sentences.js';
 export { tokenize } from './text/tokens.js';
 export { EntityScorer, RelationScorer, prf } from './eval/score.js';
-export { formatDocs, outputFormats } from './cli/output.js';
+export * from './export/index.js';
+export * from './graph/index.js';

@@ -10,7 +10,7 @@ import { MedicalNerError } from '../../core/errors.js';
 import { pipeline } from '../../pipeline.js';
 import { registerCommand } from '../command.js';
 import { PIPELINE_FLAGS, PIPELINE_USAGE, pipelineOptionsFrom, runOptionsFrom } from '../options.js';
-import { extensionFor, formatDocs, outputFormats } from '../output.js';
+import { exportDocs, exportFormats, extensionOf } from '../../export/registry.js';
 import { ProgressBar } from '../progress.js';
 import { readTextFile } from '../read-input.js';
 
@@ -26,10 +26,10 @@ registerCommand({
     if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) throw new MedicalNerError('IO_ERROR', `${inputDir}: not a directory`);
     const format = values['output-format'] as string;
     const runOptions = runOptionsFrom(values);
-    if (!outputFormats().includes(format)) throw new MedicalNerError('INVALID_OPTION', `unknown --output-format "${format}"; available: ${outputFormats().join(', ')}`);
+    if (!exportFormats().includes(format)) throw new MedicalNerError('INVALID_OPTION', `unknown --output-format "${format}"; available: ${exportFormats().join(', ')}`);
     mkdirSync(outDir, { recursive: true });
     const names = readdirSync(inputDir).filter((n) => n.endsWith('.txt')).sort();
-    const ext = extensionFor(format);
+    const ext = extensionOf(format);
     const todo = names.filter((n) => !existsSync(join(outDir, `${n.slice(0, -4)}.${ext}`)));
     const skipped = names.length - todo.length;
     const failures: { file: string; error: string }[] = [];
@@ -43,7 +43,7 @@ registerCommand({
           const doc = await p.run(text, runOptions, stem);
           const target = join(outDir, `${stem}.${ext}`);
           const tmp = `${target}.partial`;
-          writeFileSync(tmp, await formatDocs([doc], format));
+          writeFileSync(tmp, exportDocs([doc], format));
           renameSync(tmp, target);
         } catch (e) {
           failures.push({ file: join(inputDir, name), error: (e as Error).message });

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pipeline } from '../../pipeline.js';
 import { registerCommand } from '../command.js';
 import { PIPELINE_FLAGS, PIPELINE_USAGE, pipelineOptionsFrom, runOptionsFrom } from '../options.js';
-import { formatDocs } from '../output.js';
+import { exportDocs } from '../../export/registry.js';
 import { readStdin, readTextFile } from '../read-input.js';
 
 registerCommand({
@@ -20,7 +20,7 @@ registerCommand({
     const p = await pipeline(pipelineOptionsFrom(values));
     try {
       const doc = await p.run(text, runOptions, 'input');
-      process.stdout.write(await formatDocs([doc], format));
+      process.stdout.write(exportDocs([doc], format));
     } finally {
       await p.dispose();
     }

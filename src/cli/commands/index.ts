@@ -4,3 +4,4 @@ import './batch.js';
 import './info.js';
 import './eval.js';
 import './bench.js';
+import './graph.js';
