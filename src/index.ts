@@ -25,3 +25,5 @@ export { tokenize } from './text/tokens.js';
 export { EntityScorer, RelationScorer, prf } from './eval/score.js';
 export * from './export/index.js';
 export * from './graph/index.js';
+export { createMedicalNerTools, createExtractMedicalEntitiesTool, createBuildPatientKnowledgeGraphTool } from './langchain/index.js';
+export type { MedicalNerToolsOptions } from './langchain/index.js';

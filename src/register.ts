@@ -2,3 +2,6 @@
 import './text/component.js';
 import './ner/baseline/index.js';
 import './ner/onnx/index.js';
+import './context/index.js';
+import './relations/index.js';
+import './linking/index.js';

@@ -1,2 +1,5 @@
 /** Every eval task registers itself on import. */
 import './ner.js';
+import './assertion.js';
+import './relations.js';
+import './linking.js';

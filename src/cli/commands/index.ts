@@ -5,3 +5,5 @@ import './info.js';
 import './eval.js';
 import './bench.js';
 import './graph.js';
+import './serve.js';
+import './mcp.js';

@@ -1,0 +1,173 @@
+/**
+ * Trains the relation pair classifier (models/relations-lr/model.json).
+ *
+ *   node --import tsx scripts/train-relations.ts [--seed 13] [--epochs 12] [--out models/relations-lr]
+ *
+ * One multinomial logistic regression per type signature ("head", see src/relations/data.ts) over the
+ * sparse pair features of src/relations/features.ts, on the training splits only:
+ *   ddi          DDI 2013 Train (80 % of documents by hash; the other 20 % calibrate)
+ *   chemprot     ChemProt training (development calibrates)
+ *   drug_disease BC5CDR train (CID → CAUSES), BioRED train without the BC5CDR/NCBI test abstracts
+ *                (Negative_Correlation → TREATS, Positive_Correlation → CAUSES), ADE train (ADE → CAUSES),
+ *                MACCROBAT train (CAUSE medication → finding); dev splits calibrate
+ *   dosage       ADE train (DOSE), MACCROBAT train (MODIFY dosage → medication)
+ *   location     MACCROBAT train (MODIFY biological structure → sign/symptom or disease)
+ * Test splits are never read. Deterministic for a given seed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnnotatedDoc } from '../src/core/corpus.js';
+import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
+import { CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
+import type { HeadDef } from '../src/relations/data.js';
+import { sentencePairs } from '../src/relations/extract.js';
+import { pairFeatures, pairView } from '../src/relations/features.js';
+import type { Example, HeadJson, LrModelJson } from '../src/relations/lr.js';
+import { DEFAULT_TRAIN, fitPlatt, logit, predicateProbabilities, sigmoid, softmaxScores, trainSoftmax } from '../src/relations/lr.js';
+import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seed: { type: 'string', default: String(DEFAULT_TRAIN.seed) },
+    epochs: { type: 'string', default: String(DEFAULT_TRAIN.epochs) },
+    l2: { type: 'string', default: String(DEFAULT_TRAIN.l2) },
+    lr: { type: 'string', default: String(DEFAULT_TRAIN.learningRate) },
+    out: { type: 'string', default: 'models/relations-lr' },
+  },
+});
+const opts = { ...DEFAULT_TRAIN, seed: Number(args.seed), epochs: Number(args.epochs), l2: Number(args.l2), learningRate: Number(args.lr) };
+const cues = cueLexicon(DEFAULT_RULESET);
+const t0 = performance.now();
+const log = (...a: unknown[]) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+type Part = 'train' | 'cal';
+const data: Record<string, Record<Part, Example[]>> = Object.fromEntries(HEAD_DEFS.map((h) => [h.name, { train: [], cal: [] }]));
+const sources: Record<string, Record<Part, Record<string, { docs: number; pairs: number; positive: number }>>> = {};
+
+function addDocs(corpus: string, docs: AnnotatedDoc[], part: Part): void {
+  const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
+  for (const ad of docs) {
+    const doc = goldDoc(ad);
+    const label = pairLabeler(corpus, ad);
+    for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
+      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+      for (const h of heads) {
+        if (!h.subject.includes(subject.type) || !h.object.includes(object.type) || (h.symmetric && !subjectFirst)) continue;
+        const pv = pairView(view, subject, object, 5);
+        if (pv.overlap) continue;
+        const allowed = label(h, subject, object);
+        if (!allowed) continue;
+        data[h.name]![part].push({ features: pairFeatures(pv, cues), allowed });
+        const s = (((sources[h.name] ??= { train: {}, cal: {} })[part][corpus] ??= { docs: 0, pairs: 0, positive: 0 }));
+        s.pairs++;
+        if (!allowed.includes(0)) s.positive++;
+      }
+    }
+    for (const h of heads) {
+      const s = sources[h.name]?.[part][corpus];
+      if (s) s.docs++;
+    }
+  }
+}
+
+// ---- data (training splits only)
+const ddi = loadCorpus('ddi-re', 'train');
+addDocs('ddi-re', ddi.filter((d) => hashSplit('relations-cal', d.id) !== 'test'), 'train');
+addDocs('ddi-re', ddi.filter((d) => hashSplit('relations-cal', d.id) === 'test'), 'cal');
+log('ddi', data.ddi!.train.length, data.ddi!.cal.length);
+addDocs('chemprot', loadCorpus('chemprot', 'train'), 'train');
+addDocs('chemprot', loadCorpus('chemprot', 'dev'), 'cal');
+log('chemprot', data.chemprot!.train.length, data.chemprot!.cal.length);
+addDocs('bc5cdr', loadCorpus('bc5cdr', 'train'), 'train');
+addDocs('bc5cdr', loadCorpus('bc5cdr', 'dev'), 'cal');
+const bioredTrainOut = excludedForTraining('biored', 'train');
+const bioredDevOut = excludedForTraining('biored', 'dev');
+addDocs('biored', loadCorpus('biored', 'train').filter((d) => !bioredTrainOut.has(d.id)), 'train');
+addDocs('biored', loadCorpus('biored', 'dev').filter((d) => !bioredDevOut.has(d.id)), 'cal');
+log('biored excluded (test abstracts of other corpora):', bioredTrainOut.size, 'train,', bioredDevOut.size, 'dev');
+addDocs('ade', loadCorpus('ade', 'train'), 'train');
+addDocs('ade', loadCorpus('ade', 'dev'), 'cal');
+addDocs('maccrobat', loadCorpus('maccrobat', 'train'), 'train');
+addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
+for (const h of HEAD_DEFS) log(h.name, 'train', data[h.name]!.train.length, 'cal', data[h.name]!.cal.length);
+
+// ---- train, calibrate, choose thresholds
+/**
+ * Floors on the decision threshold: the F1-optimal thresholds on the corpora's calibration data
+ * (≈ 0.3) make the drug–drug and drug–disease heads fire on medication lists and on indications in
+ * clinical notes (hand-annotated dev set, docs/relations.md); there a relation is only kept when the
+ * calibrated probability is at least 0.5.
+ */
+const THRESHOLD_FLOOR: Record<string, number> = { 'ddi:INTERACTS_WITH': 0.5, 'drug_disease:CAUSES': 0.5 };
+
+function calibrate(def: HeadDef, head: Pick<HeadJson, 'bias' | 'weights' | 'classes' | 'predicates'>, cal: Example[]) {
+  const calibration: Record<string, [number, number]> = {};
+  const threshold: Record<string, number> = {};
+  const report: Record<string, unknown> = {};
+  const preds = [...new Set(Object.values(def.predicates))];
+  const scored = cal.map((ex) => ({ ex, pp: predicateProbabilities(head as HeadJson, softmaxScores(head, ex.features)) }));
+  for (const pred of preds) {
+    const cls = new Set(def.classes.flatMap((c, k) => (k > 0 && def.predicates[c] === pred ? [k] : [])));
+    const xs: number[] = [];
+    const ys: boolean[] = [];
+    for (const { ex, pp } of scored) {
+      const inside = ex.allowed.filter((k) => cls.has(k)).length;
+      if (inside > 0 && inside < ex.allowed.length) continue; // partial label straddling the predicate
+      xs.push(logit(pp.get(pred)?.p ?? 0));
+      ys.push(inside > 0);
+    }
+    const [a, b] = fitPlatt(xs, ys);
+    calibration[pred] = [a, b];
+    // threshold maximising F1 on the calibration data
+    const probs = xs.map((x) => sigmoid(a * x + b));
+    let best = { t: 0.5, f1: -1, p: 0, r: 0 };
+    for (let t = 0.2; t <= 0.801; t += 0.05) {
+      let tp = 0, fp = 0, fn = 0;
+      probs.forEach((p, i) => {
+        if (p >= t) ys[i] ? tp++ : fp++;
+        else if (ys[i]) fn++;
+      });
+      const P = tp + fp ? tp / (tp + fp) : 0;
+      const R = tp + fn ? tp / (tp + fn) : 0;
+      const f1 = P + R ? (2 * P * R) / (P + R) : 0;
+      if (f1 > best.f1 + 1e-9) best = { t: Math.round(t * 100) / 100, f1, p: P, r: R };
+    }
+    threshold[pred] = Math.max(best.t, THRESHOLD_FLOOR[`${def.name}:${pred}`] ?? 0);
+    // expected calibration error (10 bins)
+    const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
+    probs.forEach((p, i) => {
+      const bin = bins[Math.min(9, Math.floor(p * 10))]!;
+      bin.n++;
+      bin.p += p;
+      bin.y += ys[i] ? 1 : 0;
+    });
+    const ece = bins.reduce((s, bin) => s + (bin.n ? Math.abs(bin.p - bin.y) : 0), 0) / Math.max(1, probs.length);
+    report[pred] = { f1_optimal_threshold: best.t, examples: xs.length, positives: ys.filter(Boolean).length, platt: [a, b], threshold: threshold[pred], cal_f1_at_f1_optimal: best.f1, cal_precision_at_f1_optimal: best.p, cal_recall_at_f1_optimal: best.r, ece };
+  }
+  return { calibration, threshold, report };
+}
+
+const heads: HeadJson[] = [];
+const trainReport: Record<string, unknown> = {};
+for (const def of HEAD_DEFS) {
+  const t = performance.now();
+  const { bias, weights } = trainSoftmax(data[def.name]!.train, def.classes.length, opts);
+  const seconds = (performance.now() - t) / 1000;
+  const base = { ...def, bias, weights };
+  const { calibration, threshold, report } = calibrate(def, base, data[def.name]!.cal);
+  const head: HeadJson = { name: def.name, subject: def.subject, object: def.object, symmetric: def.symmetric, classes: def.classes, predicates: def.predicates, bias, weights, calibration, threshold };
+  if (def.attribute) head.attribute = def.attribute;
+  heads.push(head);
+  trainReport[def.name] = { train_examples: data[def.name]!.train.length, cal_examples: data[def.name]!.cal.length, features: Object.keys(weights).length, seconds, sources: sources[def.name], calibration: report };
+  log(def.name, `${Object.keys(weights).length} features, ${seconds.toFixed(1)}s`, JSON.stringify(report));
+}
+
+const model: LrModelJson = { format: 'relations-lr/1', created: new Date().toISOString().slice(0, 10), heads };
+mkdirSync(args.out!, { recursive: true });
+writeFileSync(join(args.out!, 'model.json'), JSON.stringify(model));
+writeFileSync(
+  join(args.out!, 'training-report.json'),
+  JSON.stringify({ command: `node --import tsx scripts/train-relations.ts --seed ${opts.seed} --epochs ${opts.epochs} --l2 ${opts.l2} --lr ${opts.learningRate}`, options: opts, seconds_total: (performance.now() - t0) / 1000, heads: trainReport }, null, 1) + '\n',
+);
+log('wrote', join(args.out!, 'model.json'));

@@ -1,0 +1,92 @@
+/**
+ * Abbreviation definitions in a document, after Schwartz & Hearst, "A simple algorithm for identifying
+ * abbreviation definitions in biomedical text" (PSB 2003): `long form (SF)` and `SF (long form)` pairs where
+ * the short form's characters occur in order in the long form and its first character starts a word.
+ */
+
+export interface AbbreviationPair {
+  short: string;
+  long: string;
+  /** Offsets of the short form inside the parentheses (or before them). */
+  shortStart: number;
+  longStart: number;
+}
+
+function isAlnum(c: string | undefined): boolean {
+  return c !== undefined && /[A-Za-z0-9]/.test(c);
+}
+
+function validShort(sf: string): boolean {
+  if (sf.length < 2 || sf.length > 10) return false;
+  if (sf.split(/\s+/).length > 2) return false;
+  if (!/[A-Za-z]/.test(sf) || !isAlnum(sf[0])) return false;
+  if (/^[a-z]+$/.test(sf) && sf.length > 4) return false; // an ordinary lower-case word
+  return true;
+}
+
+/** The shortest suffix of `lf` in which the characters of `sf` occur in order, the first at a word start. */
+export function bestLongForm(sf: string, lf: string): string | null {
+  let s = sf.length - 1;
+  let l = lf.length - 1;
+  for (; s >= 0; s--) {
+    const c = sf[s]!.toLowerCase();
+    if (!isAlnum(c)) continue;
+    while ((l >= 0 && lf[l]!.toLowerCase() !== c) || (s === 0 && l > 0 && isAlnum(lf[l - 1]))) l--;
+    if (l < 0) return null;
+    l--;
+  }
+  const start = lf.lastIndexOf(' ', l) + 1;
+  const out = lf.slice(start).trim();
+  return out;
+}
+
+/** The last `n` words of the clause that ends at `before`'s end, and where they start. */
+function wordsBefore(before: string, n: number): [string, number] {
+  let i = before.length;
+  while (i > 0 && !/[;:()[\]\n]/.test(before[i - 1]!) && !(before[i - 1] === '.' && /\s/.test(before[i] ?? ''))) i--;
+  const starts: number[] = [];
+  for (let j = i; j < before.length; j++) if (before[j] !== ' ' && (j === i || before[j - 1] === ' ')) starts.push(j);
+  const from = starts.length > n ? starts[starts.length - n]! : (starts[0] ?? before.length);
+  return [before.slice(from), from];
+}
+
+/** All `long form (SF)` / `SF (long form)` definitions in the text, in order. */
+export function findAbbreviations(text: string): AbbreviationPair[] {
+  const out: AbbreviationPair[] = [];
+  const re = /\(([^()]{1,120})\)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = m.index;
+    let inner = m[1]!;
+    const innerStart = open + 1;
+    // "(HCC; see below)", "(HCC, n = 12)" → the part before the separator
+    const cut = inner.search(/[;,]\s/);
+    if (cut > 0) inner = inner.slice(0, cut);
+    const sf = inner.trim();
+    const before = text.slice(0, open).replace(/\s+$/, '');
+    if (validShort(sf)) {
+      const maxWords = Math.min(sf.length + 5, sf.length * 2);
+      const [cand, candStart] = wordsBefore(before, maxWords);
+      const lf = bestLongForm(sf, cand);
+      if (lf && lf.length > sf.length && lf.split(/\s+/).length <= maxWords && !lf.toLowerCase().includes(`${sf.toLowerCase()} `)) {
+        out.push({ short: sf, long: lf, shortStart: innerStart + m[1]!.indexOf(sf), longStart: candStart + cand.length - lf.length });
+        continue;
+      }
+    }
+    // "SF (long form)": the word before the parenthesis is the short form
+    const w = /([A-Za-z0-9][\w\-/.]*)$/.exec(before);
+    if (w && validShort(w[1]!) && sf.split(/\s+/).length >= 2) {
+      const lf = bestLongForm(w[1]!, sf);
+      if (lf && lf.length > w[1]!.length && lf === sf) {
+        out.push({ short: w[1]!, long: sf, shortStart: before.length - w[1]!.length, longStart: innerStart + m[1]!.indexOf(sf) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Short form → long form for a document (the first definition wins). */
+export function abbreviationMap(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const p of findAbbreviations(text)) if (!map.has(p.short)) map.set(p.short, p.long);
+  return map;
+}

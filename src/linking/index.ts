@@ -1,0 +1,43 @@
+/**
+ * Entity linking: the `linker` component fills `codes`, `preferred_name` and `attributes.link_score`
+ * on entities from the open lexicon in lexicons/ (built by scripts/build-lexicon.ts). The lexicon is loaded
+ * on the first document, not when the pipeline is built.
+ */
+import { components } from '../core/component.js';
+import type { Component, RunOptions } from '../core/component.js';
+import type { Doc } from '../core/types.js';
+import { defaultLexiconDir, loadLexicon } from './lexicon.js';
+import { Linker, type LinkerOptions } from './linker.js';
+
+export { findAbbreviations, abbreviationMap, type AbbreviationPair } from './abbreviations.js';
+export { Lexicon, loadLexicon, defaultLexiconDir, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
+export { Linker, DEFAULT_THRESHOLDS, LINKABLE_TYPES, type LinkCandidate, type LinkContext, type LinkMethod, type LinkResult, type LinkerOptions } from './linker.js';
+export { normKey, bagKey, normTokens } from './normalize.js';
+
+const linkers = new Map<string, Linker>();
+
+/** A Linker over the lexicon in `dir` (default: the package's lexicons/, or $MEDICAL_NER_LEXICONS); cached. */
+export function getLinker(dir = defaultLexiconDir(), options: LinkerOptions = {}): Linker {
+  const key = `${dir}\u0000${JSON.stringify(options)}`;
+  let l = linkers.get(key);
+  if (!l) linkers.set(key, (l = new Linker(loadLexicon(dir), options)));
+  return l;
+}
+
+export interface LinkerComponentOptions extends LinkerOptions {
+  lexiconDir?: string;
+}
+
+/** The pipeline component. Does nothing when `options.link === false`. */
+export function linkerComponent(options: LinkerComponentOptions = {}): Component {
+  const { lexiconDir, ...linkerOptions } = options;
+  return {
+    name: 'linker',
+    process(doc: Doc, run: RunOptions) {
+      if (run.link === false || !doc.entities.length) return;
+      getLinker(lexiconDir, linkerOptions).linkDoc(doc);
+    },
+  };
+}
+
+components.register('linker', () => linkerComponent(), 'links entities to UMLS CUI, SNOMED CT, RxNorm, MeSH, ICD-10-CM, LOINC, NCBI Gene, … ids (open lexicon)');

@@ -1,0 +1,376 @@
+/**
+ * The in-memory lexicon, read from lexicons/lexicon.bin.gz (plus the PharmGKB rows in pharmgkb.json.gz).
+ *
+ * The binary file is used as is: concept fields are typed-array views, names and codes are decoded on demand,
+ * and the name indexes are sorted key blobs searched by binary search, so loading is one gunzip and a scan for
+ * line starts, and memory is about the size of the unpacked file. Loaded lazily and cached per directory.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { packagePath } from '../core/paths.js';
+import type { Codes, CodeSystem, EntityType } from '../core/types.js';
+import { CODE_SYSTEMS } from '../core/types.js';
+import { LEXICON_FORMAT, parseCodes, unpackContainer, type LexiconHeader, type LexiconSystem, type PharmgkbFile, type SourceInfo } from './format.js';
+import { bagKeyFromTokens, NORMALIZER_VERSION, normTokens } from './normalize.js';
+
+export const LEXICON_FILE = 'lexicon.bin.gz';
+export const PHARMGKB_FILE = 'pharmgkb.json.gz';
+
+/** How a name relates to its concept: 0 preferred name, 1 curated synonym, 2 lower-confidence name. */
+export type NameTier = 0 | 1 | 2;
+
+/** A hit in a name index: concept index and tier, packed as `concept * 4 + tier`. */
+export type Posting = number;
+export const postingConcept = (p: Posting): number => p >>> 2;
+export const postingTier = (p: Posting): NameTier => (p & 3) as NameTier;
+
+const NL = 10;
+
+/** Byte offsets of the starts of `count` newline-terminated lines (plus the end). */
+function lineStarts(buf: Uint8Array, count: number): Uint32Array {
+  const out = new Uint32Array(count + 1);
+  let line = 0;
+  out[0] = 0;
+  for (let i = 0; i < buf.length && line < count; i++) {
+    if (buf[i] === NL) out[++line] = i + 1;
+  }
+  if (line !== count) throw new Error(`lexicon: expected ${count} lines, found ${line}`);
+  return out;
+}
+
+function view<T extends Int8Array | Uint8Array | Uint16Array | Uint32Array>(
+  Ctor: { new (b: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number },
+  b: Buffer,
+): T {
+  return new Ctor(b.buffer, b.byteOffset, b.byteLength / Ctor.BYTES_PER_ELEMENT);
+}
+
+/** A sorted, newline-separated ASCII key blob with postings; lookup by binary search. */
+export class KeyIndex {
+  readonly size: number;
+  private readonly off: Uint32Array;
+  private readonly start: Uint32Array;
+
+  constructor(
+    private readonly blob: Buffer,
+    count: Uint16Array,
+    private readonly post: Uint32Array,
+  ) {
+    this.size = count.length;
+    this.off = lineStarts(blob, this.size);
+    this.start = new Uint32Array(this.size + 1);
+    for (let i = 0; i < this.size; i++) this.start[i + 1] = this.start[i]! + count[i]!;
+  }
+
+  private compare(q: string, id: number): number {
+    const s = this.off[id]!;
+    const len = this.off[id + 1]! - 1 - s;
+    const n = Math.min(q.length, len);
+    const b = this.blob;
+    for (let i = 0; i < n; i++) {
+      const d = q.charCodeAt(i) - b[s + i]!;
+      if (d !== 0) return d;
+    }
+    return q.length - len;
+  }
+
+  /** Key id, or -1. */
+  find(q: string): number {
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.compare(q, mid);
+      if (c === 0) return mid;
+      if (c < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return -1;
+  }
+
+  key(id: number): string {
+    return this.blob.toString('latin1', this.off[id]!, this.off[id + 1]! - 1);
+  }
+
+  /** Raw key bytes [start, end) in `bytes()`. */
+  keyRange(id: number): [number, number] {
+    return [this.off[id]!, this.off[id + 1]! - 1];
+  }
+
+  bytes(): Uint8Array {
+    return this.blob;
+  }
+
+  postings(id: number): Uint32Array {
+    return this.post.subarray(this.start[id]!, this.start[id + 1]!);
+  }
+}
+
+export interface LexiconStats {
+  concepts: number;
+  names: number;
+  normKeys: number;
+  bagKeys: number;
+  abbreviations: number;
+  pharmgkbRows: number;
+  /** Compressed bytes on disk (both files). */
+  fileBytes: number;
+  /** Unpacked bytes held in memory. */
+  unpackedBytes: number;
+  loadMs: number;
+}
+
+interface Extra {
+  names: string[];
+  nHigh: number;
+  codes: string;
+}
+
+export class Lexicon {
+  readonly types: readonly EntityType[];
+  readonly sources: readonly SourceInfo[];
+  readonly notice: string;
+  /** Per concept: index into `types`, or -1 (untyped MeSH descriptor). */
+  readonly ctype: Int8Array;
+  readonly prior: Uint8Array;
+  readonly abbreviations = new Map<string, string[]>();
+  readonly norm: KeyIndex;
+  readonly bag: KeyIndex;
+  /** Number of concepts in the binary file; PharmGKB-only concepts come after. */
+  readonly baseConcepts: number;
+  private readonly nHigh: Uint16Array;
+  private readonly nameStart: Uint32Array;
+  private readonly nameOff: Uint32Array;
+  private readonly namesBlob: Buffer;
+  private readonly codeOff: Uint32Array;
+  private readonly codesBlob: Buffer;
+  /** PharmGKB additions: names and codes by concept (attached or new). */
+  private readonly extra = new Map<number, Extra>();
+  /** PharmGKB name keys (few thousand) in plain maps. */
+  readonly extraNorm = new Map<string, number[]>();
+  readonly extraBag = new Map<string, number[]>();
+  stats: LexiconStats;
+
+  constructor(buf: Buffer, pharmgkb?: PharmgkbFile, fileBytes = 0) {
+    const t0 = performance.now();
+    if (buf.byteOffset % 8 !== 0) buf = Buffer.from(buf); // typed views need aligned sections
+    const { header, section } = unpackContainer(buf);
+    checkHeader(header);
+    this.types = header.types;
+    this.sources = header.sources;
+    this.notice = header.notice;
+    const C = header.counts.concepts;
+    this.baseConcepts = C;
+    const newRows = pharmgkb?.rows.filter((r) => r[0] < 0).length ?? 0;
+    this.ctype = new Int8Array(C + newRows);
+    this.ctype.set(view(Int8Array, section('ctype')));
+    this.prior = new Uint8Array(C + newRows);
+    this.prior.set(view(Uint8Array, section('prior')));
+    this.nHigh = view(Uint16Array, section('nHigh'));
+    const nNames = view(Uint16Array, section('nNames'));
+    this.nameStart = new Uint32Array(C + 1);
+    for (let c = 0; c < C; c++) this.nameStart[c + 1] = this.nameStart[c]! + nNames[c]!;
+    this.namesBlob = section('names');
+    this.nameOff = lineStarts(this.namesBlob, header.counts.names);
+    this.codesBlob = section('codes');
+    this.codeOff = lineStarts(this.codesBlob, C);
+    this.norm = new KeyIndex(section('normKeys'), view(Uint16Array, section('normCount')), view(Uint32Array, section('normPost')));
+    this.bag = new KeyIndex(section('bagKeys'), view(Uint16Array, section('bagCount')), view(Uint32Array, section('bagPost')));
+    for (const [abbr, ...exp] of header.abbreviations) this.abbreviations.set(abbr!, exp);
+    if (pharmgkb) this.attachPharmgkb(pharmgkb);
+    this.stats = {
+      concepts: this.ctype.length,
+      names: header.counts.names,
+      normKeys: header.counts.normKeys,
+      bagKeys: header.counts.bagKeys,
+      abbreviations: this.abbreviations.size,
+      pharmgkbRows: pharmgkb?.rows.length ?? 0,
+      fileBytes,
+      unpackedBytes: buf.length,
+      loadMs: performance.now() - t0,
+    };
+  }
+
+  private attachPharmgkb(p: PharmgkbFile): void {
+    const drug = this.types.indexOf('DRUG');
+    let next = this.baseConcepts;
+    for (const [attach, prior, codes, names, nHigh] of p.rows) {
+      let c = attach;
+      if (c < 0) {
+        c = next++;
+        this.ctype[c] = drug;
+        this.prior[c] = prior;
+      } else {
+        if (this.ctype[c] === -1) this.ctype[c] = drug;
+        this.prior[c] = Math.min(100, this.prior[c]! + 10);
+      }
+      const prev = this.extra.get(c);
+      if (prev) {
+        prev.names.push(...names);
+        prev.codes = mergeCodes(prev.codes, codes);
+      } else this.extra.set(c, { names: [...names], nHigh, codes });
+      names.forEach((name, j) => {
+        const tier = attach < 0 && j === 0 && !prev ? 0 : j < nHigh ? 1 : 2;
+        const toks = normTokens(name);
+        if (!toks.length) return;
+        const nk = toks.join(' ');
+        addTo(this.extraNorm, nk, c * 4 + tier);
+        const bk = bagKeyFromTokens(toks, true);
+        if (bk && bk !== nk) addTo(this.extraBag, bk, c * 4 + tier);
+      });
+    }
+  }
+
+  get size(): number {
+    return this.ctype.length;
+  }
+
+  typeOf(c: number): EntityType | null {
+    const t = this.ctype[c]!;
+    return t < 0 ? null : this.types[t]!;
+  }
+
+  /** Concepts with a name whose normalised form is `key`. */
+  lookupNorm(key: string): Posting[] {
+    const id = this.norm.find(key);
+    const out: Posting[] = id >= 0 ? Array.from(this.norm.postings(id)) : [];
+    const x = this.extraNorm.get(key);
+    if (x) out.push(...x);
+    return out;
+  }
+
+  /** Concepts with a name whose bag of words is `key` (names whose normKey already is that bag included). */
+  lookupBag(key: string): Posting[] {
+    const out = this.lookupNorm(key);
+    const id = this.bag.find(key);
+    if (id >= 0) out.push(...this.bag.postings(id));
+    const x = this.extraBag.get(key);
+    if (x) out.push(...x);
+    return out;
+  }
+
+  /** All names, preferred first (PharmGKB additions last). */
+  names(c: number): string[] {
+    const out: string[] = [];
+    if (c < this.baseConcepts) {
+      for (let j = this.nameStart[c]!; j < this.nameStart[c + 1]!; j++) out.push(this.name(j));
+    }
+    const x = this.extra.get(c);
+    if (x) for (const n of x.names) out.push(n);
+    return out;
+  }
+
+  /** Number of curated names (preferred included) at the start of `names(c)`. */
+  curatedCount(c: number): number {
+    return c < this.baseConcepts ? this.nHigh[c]! : (this.extra.get(c)?.nHigh ?? 1);
+  }
+
+  private name(j: number): string {
+    return this.namesBlob.toString('utf8', this.nameOff[j]!, this.nameOff[j + 1]! - 1);
+  }
+
+  preferredName(c: number): string {
+    if (c < this.baseConcepts) return this.name(this.nameStart[c]!);
+    return this.extra.get(c)?.names[0] ?? '';
+  }
+
+  codesString(c: number): string {
+    const own = c < this.baseConcepts ? this.codesBlob.toString('utf8', this.codeOff[c]!, this.codeOff[c + 1]! - 1) : '';
+    const x = this.extra.get(c);
+    return x ? mergeCodes(own, x.codes) : own;
+  }
+
+  /** All codes of a concept (lexicon systems; the first id of each is the preferred one). */
+  allCodes(c: number): Map<LexiconSystem, string[]> {
+    return parseCodes(this.codesString(c));
+  }
+
+  /** The Entity.codes view: one id per code system. */
+  entityCodes(c: number): Codes {
+    const out: Codes = {};
+    for (const [sys, ids] of this.allCodes(c)) {
+      if ((CODE_SYSTEMS as readonly string[]).includes(sys) && ids[0]) out[sys as CodeSystem] = ids[0];
+    }
+    return out;
+  }
+
+  /** A concept as a plain object (for inspection, tests and tools). */
+  concept(c: number): { index: number; type: EntityType | null; preferred_name: string; synonyms: string[]; codes: Record<string, string[]>; prior: number } {
+    const names = this.names(c);
+    return {
+      index: c,
+      type: this.typeOf(c),
+      preferred_name: names[0] ?? '',
+      synonyms: names.slice(1),
+      codes: Object.fromEntries(this.allCodes(c)),
+      prior: this.prior[c]!,
+    };
+  }
+}
+
+function checkHeader(h: LexiconHeader): void {
+  if (h.format !== LEXICON_FORMAT) throw new Error(`not a ${LEXICON_FORMAT} file`);
+  if (h.normalizer !== NORMALIZER_VERSION) {
+    throw new Error(`lexicon keys were built with normalizer v${h.normalizer} but the code has v${NORMALIZER_VERSION}: run npm run build:lexicon`);
+  }
+}
+
+function addTo(map: Map<string, number[]>, key: string, p: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [p]);
+  else if (!list.some((x) => x >>> 2 === p >>> 2)) list.push(p);
+}
+
+function mergeCodes(a: string, b: string): string {
+  const ca = parseCodes(a);
+  for (const [sys, ids] of parseCodes(b)) {
+    const list = ca.get(sys) ?? [];
+    for (const id of ids) if (!list.includes(id)) list.push(id);
+    ca.set(sys, list);
+  }
+  return [...ca].map(([s, ids]) => `${s}=${ids.join(',')}`).join(';');
+}
+
+/** gunzip into one buffer of the size the gzip trailer states (no chunk list, no copy, lower peak RSS). */
+function gunzipExact(gz: Buffer): Buffer {
+  const size = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  if (size > 0 && size < 2 ** 31) {
+    const out = gunzipSync(gz, { chunkSize: Math.max(64 * 1024, size + 1) });
+    if (out.length === size) return out;
+  }
+  return gunzipSync(gz);
+}
+
+export function defaultLexiconDir(): string {
+  return process.env.MEDICAL_NER_LEXICONS ?? packagePath('lexicons');
+}
+
+const cache = new Map<string, Lexicon>();
+
+/** Load (once per directory) the lexicon and, when present and built for it, the PharmGKB rows. */
+export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const t0 = performance.now();
+  const path = join(dir, LEXICON_FILE);
+  if (!existsSync(path)) throw new Error(`lexicon not found at ${path}: run npm run build:lexicon`);
+  const gz = readFileSync(path);
+  let pgkb: PharmgkbFile | undefined;
+  let bytes = gz.length;
+  const ppath = join(dir, PHARMGKB_FILE);
+  if (existsSync(ppath)) {
+    const raw = readFileSync(ppath);
+    const p = JSON.parse(gunzipSync(raw).toString('utf8')) as PharmgkbFile;
+    const sha = createHash('sha256').update(gz).digest('hex');
+    if (p.lexicon_sha256 === sha) {
+      pgkb = p;
+      bytes += raw.length;
+    } else console.warn(`${PHARMGKB_FILE} was built for another ${LEXICON_FILE}; ignoring it (run npm run build:lexicon)`);
+  }
+  const lex = new Lexicon(gunzipExact(gz), pgkb, bytes);
+  lex.stats.loadMs = performance.now() - t0;
+  cache.set(dir, lex);
+  return lex;
+}

@@ -1,0 +1,373 @@
+/**
+ * The linker: mention text + entity type → the best lexicon concept, with a score.
+ *
+ * Candidates come from cheap to expensive, and the expensive steps run only when the cheap ones found nothing
+ * good enough:
+ *   1. document abbreviations (Schwartz–Hearst): a short form defined in the text is linked as its long form;
+ *   2. hash lookups: the normalised string (case, punctuation, hyphens, Greek letters, British spelling,
+ *      plurals, Roman numerals), then the bag of words (word order);
+ *   3. type-specific variants: generic head words (disease/syndrome/disorder) dropped or added, adjective →
+ *      noun (ischemic → ischemia), salts dropped from drug names, "gene"/"protein" dropped from gene names,
+ *      leading modifiers (acute, severe, drug-induced…) dropped;
+ *   4. the clinical abbreviation list (vocab/medical_abbreviations), each expansion linked in turn;
+ *   5. character-trigram search (IDF-weighted Dice) over the names of concepts of the mention's type.
+ * Candidates of another entity type are discarded; untyped concepts (MeSH descriptors no typed source points
+ * to) are allowed with a small penalty. Ties are broken by the document context (words of a concept's other
+ * names that occur in the document), an exact-case name match, and the concept's prior (sources, xrefs).
+ */
+import type { Codes, Doc, Entity, EntityType } from '../core/types.js';
+import { abbreviationMap } from './abbreviations.js';
+import type { Lexicon, Posting } from './lexicon.js';
+import { postingConcept, postingTier } from './lexicon.js';
+import { NgramIndex } from './ngram.js';
+import { bagKeyFromTokens, isGenericWord, isStopWord, normTokens } from './normalize.js';
+
+export type LinkMethod = 'exact' | 'normalized' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
+
+export interface LinkCandidate {
+  concept: number;
+  score: number;
+  method: LinkMethod;
+  /** The (normalised) string that matched. */
+  matched: string;
+}
+
+export interface LinkResult extends LinkCandidate {
+  type: EntityType | null;
+  preferred_name: string;
+  /** Entity.codes view (one id per system). */
+  codes: Codes;
+  /** Every id the lexicon holds for the concept, by system (incl. `omim`, `pharmgkb`). */
+  xrefs: Record<string, string[]>;
+}
+
+/** Per-document information used for abbreviations and disambiguation. */
+export interface LinkContext {
+  abbreviations: Map<string, string>;
+  tokens: Set<string>;
+}
+
+/** Entity types the lexicon has concepts for. PROCEDURE links only to untyped MeSH descriptors. */
+export const LINKABLE_TYPES: readonly EntityType[] = ['DISEASE', 'DRUG', 'GENE', 'ANATOMY', 'PROCEDURE', 'LAB_TEST'];
+
+/** Score thresholds below which codes are left empty (chosen from the threshold sweeps on BC5CDR, NCBI-disease and BioRED train and dev; see docs/linking.md). */
+export const DEFAULT_THRESHOLDS: Record<EntityType, number> = {
+  DISEASE: 0.75,
+  DRUG: 0.75,
+  GENE: 0.8,
+  ANATOMY: 0.8,
+  PROCEDURE: 0.85,
+  LAB_TEST: 0.8,
+  LAB_VALUE: 1,
+  DOSAGE: 1,
+  DURATION: 1,
+  SEVERITY: 1,
+};
+
+export interface LinkerOptions {
+  thresholds?: Partial<Record<EntityType, number>>;
+  /** Character n-gram search on misses (default true). */
+  fuzzy?: boolean;
+  /** Minimum trigram similarity for an n-gram candidate (default 0.7). */
+  minSimilarity?: number;
+}
+
+const TIER_SCORE = [1, 0.97, 0.92];
+const BAG_FACTOR = 0.95;
+const VARIANT_FACTOR = 0.9;
+const DOC_ABBREV_FACTOR = 0.98;
+const LIST_ABBREV_FACTOR = 0.85;
+const NGRAM_FACTOR = 0.92;
+
+const DISEASE_MODIFIERS = new Set([
+  'acute', 'chronic', 'severe', 'mild', 'moderate', 'progressive', 'recurrent', 'bilateral', 'unilateral', 'left', 'right',
+  'massive', 'fatal', 'transient', 'persistent', 'induced', 'drug', 'primary', 'secondary', 'idiopathic', 'early', 'late',
+  'onset', 'new', 'significant', 'marked', 'profound', 'focal', 'diffuse', 'generalized', 'sporadic', 'familial', 'hereditary',
+  'congenital', 'acquired', 'clinical', 'subclinical', 'overt', 'symptomatic', 'asymptomatic', 'reversible', 'irreversible',
+  'human', 'possible', 'probable', 'suspected', 'history', 'known', 'active', 'postoperative', 'perioperative', 'intraoperative',
+  'postpartum', 'neonatal', 'juvenile', 'adult', 'childhood', 'infantile', 'iatrogenic', 'nonfatal', 'multiple', 'isolated', 'partial', 'complete', 'total',
+]);
+const SALTS = new Set([
+  'hydrochloride', 'hcl', 'sodium', 'potassium', 'sulfate', 'sulphate', 'acetate', 'citrate', 'maleate', 'tartrate', 'phosphate',
+  'mesylate', 'succinate', 'besylate', 'bromide', 'chloride', 'fumarate', 'hyclate', 'monohydrate', 'dihydrate', 'anhydrous',
+  'calcium', 'magnesium', 'nitrate', 'lactate', 'gluconate', 'hydrobromide', 'dipropionate', 'propionate', 'valerate', 'disodium',
+]);
+const GENE_WORDS = new Set(['gene', 'protein', 'mrna', 'human', 'transcript', 'expression', 'level', 'product', 'polypeptide', 'isoform', 'wild', 'type', 'mutant', 'variant', 'h', 'hu']);
+/** Element symbols, matched case-sensitively in chemical mentions. */
+const ELEMENTS: Record<string, string> = Object.fromEntries(
+  (
+    'H hydrogen,He helium,Li lithium,Be beryllium,B boron,C carbon,N nitrogen,O oxygen,F fluorine,Ne neon,Na sodium,Mg magnesium,' +
+    'Al aluminum,Si silicon,P phosphorus,S sulfur,Cl chlorine,Ar argon,K potassium,Ca calcium,Ti titanium,V vanadium,Cr chromium,' +
+    'Mn manganese,Fe iron,Co cobalt,Ni nickel,Cu copper,Zn zinc,Ga gallium,Ge germanium,As arsenic,Se selenium,Br bromine,Kr krypton,' +
+    'Rb rubidium,Sr strontium,Zr zirconium,Mo molybdenum,Tc technetium,Ru ruthenium,Rh rhodium,Pd palladium,Ag silver,Cd cadmium,' +
+    'In indium,Sn tin,Sb antimony,Te tellurium,I iodine,Xe xenon,Cs cesium,Ba barium,La lanthanum,Gd gadolinium,W tungsten,Pt platinum,' +
+    'Au gold,Hg mercury,Tl thallium,Pb lead,Bi bismuth,Rn radon,Ra radium,U uranium,Pu plutonium'
+  )
+    .split(',')
+    .map((x) => x.split(' ') as [string, string]),
+);
+const GREEK_LETTER: Record<string, string> = { a: 'alpha', b: 'beta', g: 'gamma', d: 'delta', k: 'kappa', e: 'epsilon' };
+/** Adjective → noun endings for the last word of disease mentions. */
+const ADJ_NOUN: [RegExp, string][] = [
+  [/otic$/, 'osis'], // sclerotic → sclerosis, necrotic → necrosis
+  [/tensive$/, 'tension'], // hypotensive → hypotension
+  [/emic$/, 'emia'], // ischemic → ischemia, anemic → anemia
+  [/etic$/, 'etes'], // diabetic → diabetes
+  [/ic$/, 'ia'], // arrhythmic → arrhythmia, hypoxic → hypoxia
+  [/ic$/, 'y'], // neuropathic → neuropathy, myopathic → myopathy
+  [/itic$/, 'itis'], // arthritic → arthritis
+];
+
+export class Linker {
+  readonly thresholds: Record<EntityType, number>;
+  private readonly fuzzy: boolean;
+  private readonly minSim: number;
+  private readonly ngram = new Map<string, NgramIndex>();
+
+  constructor(
+    readonly lexicon: Lexicon,
+    options: LinkerOptions = {},
+  ) {
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+    this.fuzzy = options.fuzzy ?? true;
+    this.minSim = options.minSimilarity ?? 0.7;
+  }
+
+  /** Build the per-document context (abbreviation definitions, word set). */
+  context(text: string): LinkContext {
+    return { abbreviations: abbreviationMap(text), tokens: new Set(normTokens(text)) };
+  }
+
+  /** Score multiplier for a concept of type `ct` given a mention of type `mt` (0: not allowed). */
+  private typeFactor(c: number, mt: EntityType | null): number {
+    if (!mt) return 1;
+    const ct = this.lexicon.typeOf(c);
+    if (ct === mt) return 1;
+    // untyped MeSH descriptors are weaker for genes (no gene id) and lab tests (the analyte, not the test)
+    if (ct === null) return mt === 'GENE' ? 0.85 : mt === 'LAB_TEST' ? 0.93 : 0.985;
+    return 0;
+  }
+
+  /** Every candidate, best first (after type filtering and disambiguation bonuses). */
+  candidates(text: string, type: EntityType | null, ctx?: LinkContext): LinkCandidate[] {
+    const best = new Map<number, LinkCandidate>();
+    this.collect(text, type, ctx, best, 1, 0);
+    const list = [...best.values()];
+    if (!list.length) return list;
+    this.disambiguate(text, list, ctx);
+    list.sort((a, b) => b.score - a.score || a.concept - b.concept);
+    return list;
+  }
+
+  /** The best concept, or null when nothing matched at all (the threshold is applied by the caller). */
+  link(text: string, type: EntityType | null, ctx?: LinkContext): LinkResult | null {
+    const top = this.candidates(text, type, ctx)[0];
+    return top ? this.result(top) : null;
+  }
+
+  result(c: LinkCandidate): LinkResult {
+    const lex = this.lexicon;
+    return {
+      ...c,
+      score: Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000,
+      type: lex.typeOf(c.concept),
+      preferred_name: lex.preferredName(c.concept),
+      codes: lex.entityCodes(c.concept),
+      xrefs: Object.fromEntries(lex.allCodes(c.concept)),
+    };
+  }
+
+  private add(best: Map<number, LinkCandidate>, postings: readonly Posting[], base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
+    let any = false;
+    for (const p of postings) {
+      const c = postingConcept(p);
+      const f = this.typeFactor(c, type);
+      if (f === 0) continue;
+      const score = base * tierScores[postingTier(p)]! * f;
+      const cur = best.get(c);
+      if (!cur || score > cur.score) best.set(c, { concept: c, score, method, matched });
+      any = true;
+    }
+    return any;
+  }
+
+  private topScore(best: Map<number, LinkCandidate>): number {
+    let m = 0;
+    for (const c of best.values()) if (c.score > m) m = c.score;
+    return m;
+  }
+
+  private collect(text: string, type: EntityType | null, ctx: LinkContext | undefined, best: Map<number, LinkCandidate>, factor: number, depth: number): void {
+    const t = text.trim().replace(/^[\s"'([{]+|[\s"')\]},.;:]+$/g, '');
+    if (!t) return;
+    // chemical element symbols (K, Na, Pb) in drug/chemical mentions
+    const element = (type === 'DRUG' || type === null) && depth === 0 ? ELEMENTS[t] : undefined;
+    if (element) this.collect(element, type, undefined, best, factor * 0.97, depth + 1);
+    // otherwise a single character is only linked through a definition in the document
+    if (t.length < 2 && !ctx?.abbreviations.has(t)) return;
+    // 1. short form defined in this document → its long form
+    const long = ctx?.abbreviations.get(t);
+    if (long && depth === 0) this.collect(long, type, ctx, best, factor * DOC_ABBREV_FACTOR, depth + 1);
+    if (long && this.topScore(best) >= 0.9 * factor) {
+      for (const c of best.values()) if (c.method !== 'abbreviation') c.method = 'abbreviation';
+      return;
+    }
+    // 2. hash lookups
+    const tokens = normTokens(t);
+    if (!tokens.length) return;
+    const exact = this.lexicon.lookupNorm(tokens.join(' '));
+    this.add(best, exact, factor, 'normalized', tokens.join(' '), type);
+    const bk = bagKeyFromTokens(tokens, true);
+    if (bk && bk !== tokens.join(' ')) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, 'word-order', bk, type);
+    if (this.topScore(best) >= 0.9 * factor) return;
+    // 3. variants
+    for (const v of this.variants(tokens, type)) {
+      this.lookupTokens(v, type, best, factor * VARIANT_FACTOR, 'variant');
+    }
+    if (this.topScore(best) >= 0.85 * factor) return;
+    // 4. clinical abbreviation list
+    if (depth === 0 && t.length <= 10 && /[A-Z]/.test(t) && !/\s/.test(t)) {
+      const exps = this.lexicon.abbreviations.get(t) ?? this.lexicon.abbreviations.get(t.toUpperCase());
+      if (exps) {
+        for (const e of exps) this.collect(e, type, ctx, best, factor * LIST_ABBREV_FACTOR, depth + 1);
+        for (const c of best.values()) if (c.method !== 'clinical-abbreviation' && c.score <= factor * LIST_ABBREV_FACTOR) c.method = 'clinical-abbreviation';
+      }
+    }
+    if (this.topScore(best) >= 0.8 * factor) return;
+    // 5. character trigrams
+    if (this.fuzzy && depth <= 1) this.fuzzyLookup(tokens.join(' '), type, best, factor);
+  }
+
+  private lookupTokens(tokens: string[], type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, method: LinkMethod): void {
+    if (!tokens.length) return;
+    const nk = tokens.join(' ');
+    this.add(best, this.lexicon.lookupNorm(nk), factor, method, nk, type);
+    const bk = bagKeyFromTokens(tokens, true);
+    if (bk && bk !== nk) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, method, bk, type);
+  }
+
+  /** Type-specific rewrites of the normalised tokens. */
+  private variants(tokens: string[], type: EntityType | null): string[][] {
+    const out: string[][] = [];
+    const push = (v: string[]) => {
+      if (v.length && v.join(' ') !== tokens.join(' ') && !out.some((o) => o.join(' ') === v.join(' '))) out.push(v);
+    };
+    const last = tokens[tokens.length - 1]!;
+    if (type === 'DISEASE' || type === null) {
+      const core = tokens.filter((t) => !isGenericWord(t));
+      push(core);
+      if (core.length === tokens.length) {
+        push([...tokens, 'disease']);
+        push([...tokens, 'syndrome']);
+      }
+      for (const [re, rep] of ADJ_NOUN) if (re.test(last)) push([...tokens.slice(0, -1), last.replace(re, rep)]);
+      const unmod = tokens.filter((t) => !DISEASE_MODIFIERS.has(t));
+      if (unmod.length && unmod.length < tokens.length) {
+        push(unmod);
+        const u = unmod[unmod.length - 1]!;
+        for (const [re, rep] of ADJ_NOUN) if (re.test(u)) push([...unmod.slice(0, -1), u.replace(re, rep)]);
+      }
+      // "X-induced Y" / "Y due to X": keep Y
+      const ind = tokens.indexOf('induced');
+      if (ind >= 0 && ind < tokens.length - 1) push(tokens.slice(ind + 1));
+    }
+    if (type === 'DRUG' || type === null) {
+      const core = tokens.filter((t) => !SALTS.has(t));
+      if (core.length) push(core);
+    }
+    if (type === 'GENE' || type === null) {
+      push(tokens.filter((t) => !GENE_WORDS.has(t)));
+      // b-catenin, TGF-b, IFN-g: single Latin letters standing for Greek ones
+      if (tokens.some((t) => GREEK_LETTER[t])) push(tokens.map((t) => GREEK_LETTER[t] ?? t));
+      // "p53" style: protein names written as p + number ↔ the gene symbol (TP53) is in the synonyms already
+    }
+    if (type === 'ANATOMY' || type === 'LAB_TEST' || type === 'PROCEDURE' || type === null) {
+      const core = tokens.filter((t) => !['level', 'levels', 'test', 'value', 'count', 'serum', 'plasma', 'blood', 'total'].includes(t));
+      if (type === 'LAB_TEST') {
+        push(core);
+        // HbA1c, Hb → hemoglobin A1c, hemoglobin
+        if (tokens.some((t) => /^hb[a-z]?$/.test(t))) push(tokens.flatMap((t) => (/^hb[a-z]?$/.test(t) ? ['hemoglobin', ...(t.length > 2 ? [t.slice(2)] : [])] : [t])));
+      }
+    }
+    return out;
+  }
+
+  private ngramIndex(key: string, accept: (c: number, tier: number) => boolean): NgramIndex {
+    let ix = this.ngram.get(key);
+    if (!ix) this.ngram.set(key, (ix = new NgramIndex(this.lexicon, accept)));
+    return ix;
+  }
+
+  private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number): void {
+    if (nk.replace(/ /g, '').length < 5) return;
+    const lex = this.lexicon;
+    const indexes: NgramIndex[] = [];
+    if (type) {
+      const ti = lex.types.indexOf(type);
+      // curated names only (lab tests: all, their common names are derived), which keeps the indexes small
+      const allTiers = type === 'LAB_TEST';
+      if (ti >= 0) indexes.push(this.ngramIndex(type, (c, tier) => lex.ctype[c] === ti && (allTiers || tier < 2)));
+      if (type !== 'GENE') indexes.push(this.ngramIndex('untyped', (c, tier) => lex.ctype[c] === -1 && tier < 2));
+    } else indexes.push(this.ngramIndex('all', (_c, tier) => tier < 2));
+    for (const ix of indexes) {
+      for (const hit of ix.search(nk, this.minSim, 10)) {
+        this.add(best, lex.lookupNorm(hit.text), factor * NGRAM_FACTOR * hit.score, 'ngram', hit.text, type);
+      }
+    }
+  }
+
+  /** Small bonuses that break ties: document context, exact-case name, prior. */
+  private disambiguate(text: string, list: LinkCandidate[], ctx: LinkContext | undefined): void {
+    const lex = this.lexicon;
+    list.sort((a, b) => b.score - a.score);
+    const top = list[0]!.score;
+    const mention = new Set(normTokens(text));
+    for (const c of list) {
+      if (c.score < top - 0.1) break;
+      let bonus = (lex.prior[c.concept]! / 100) * 0.02;
+      const all = lex.names(c.concept);
+      if (all.slice(0, 50).includes(text.trim())) bonus += 0.01;
+      if (ctx) {
+        // words of the concept's curated names (not the mention's own) found elsewhere in the document
+        const names = all.slice(0, Math.min(20, lex.curatedCount(c.concept)));
+        const words = new Set<string>();
+        for (const n of names) for (const w of normTokens(n)) if (w.length > 2 && !mention.has(w) && !isStopWord(w) && !isGenericWord(w)) words.add(w);
+        let hits = 0;
+        for (const w of words) if (ctx.tokens.has(w)) hits++;
+        bonus += Math.min(0.02, 0.01 * hits);
+      }
+      c.score += bonus;
+    }
+  }
+
+  /** Link every entity of a document in place (codes, preferred_name, attributes.link_score). */
+  linkDoc(doc: Doc): void {
+    if (!doc.entities.length) return;
+    const ctx = this.context(doc.text);
+    const cache = new Map<string, LinkResult | null>();
+    for (const e of doc.entities) this.linkEntity(e, ctx, cache);
+  }
+
+  linkEntity(e: Entity, ctx: LinkContext, cache = new Map<string, LinkResult | null>()): LinkResult | null {
+    if (!LINKABLE_TYPES.includes(e.type)) return null;
+    if (e.codes && Object.keys(e.codes).length) return null;
+    const key = `${e.type}\u0000${e.text}`;
+    let r = cache.get(key);
+    if (r === undefined) {
+      r = this.link(e.text, e.type, ctx);
+      cache.set(key, r);
+    }
+    if (!r || r.score < this.thresholds[e.type]) return null;
+    if (Object.keys(r.codes).length) e.codes = { ...r.codes };
+    e.preferred_name = r.preferred_name;
+    e.attributes = { ...e.attributes, link_score: r.score, link_method: r.method };
+    return r;
+  }
+
+  /** Memory held by the n-gram indexes built so far (bytes). */
+  ngramBytes(): number {
+    let n = 0;
+    for (const ix of this.ngram.values()) n += ix.bytes;
+    return n;
+  }
+}

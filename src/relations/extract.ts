@@ -1,0 +1,237 @@
+/**
+ * Relation extraction over a Doc: candidate pairs are entities of one sentence whose types fit a
+ * rule or a classifier head; rules (precise patterns) and the classifier (calibrated probability)
+ * both vote, rules win conflicts. INTERACTS_WITH is reported once per pair (subject = first in text).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { round } from '../core/doc.js';
+import { MedicalNerError } from '../core/errors.js';
+import { packagePath } from '../core/paths.js';
+import type { Doc, Entity, Predicate, Relation, Span } from '../core/types.js';
+import { splitSentences } from '../text/sentences.js';
+import type { CueLexicon, PairView, SentenceView } from './features.js';
+import { pairFeatures, pairView, sentenceView } from './features.js';
+import type { HeadJson, LrModelJson } from './lr.js';
+import { predictHead } from './lr.js';
+import type { CompiledRule, RuleSet } from './rules.js';
+import { applyRules, compileRules, cueLexicon, DEFAULT_RULESET } from './rules.js';
+import { EXCLUSIVE_GROUPS, SYMMETRIC } from './schema.js';
+
+export const RELATION_MODELS = ['rules', 'relations-lr'] as const;
+export const DEFAULT_RELATION_MODEL = 'relations-lr';
+
+export interface ExtractorConfig {
+  /** Name written to each relation's `attributes.source` and the Doc meta. */
+  name: string;
+  /** Use the rule patterns (default true). */
+  rules?: boolean;
+  /** Classifier heads; none for the rules-only extractor. */
+  model?: LrModelJson;
+  ruleSet?: RuleSet;
+}
+
+/** A proposed relation before conflicts are resolved. */
+interface Proposal {
+  subject: Entity;
+  object: Entity;
+  predicate: Predicate;
+  confidence: number;
+  fromRule?: string;
+  modelConfidence?: number;
+  fine?: { attribute: string; value: string };
+  sentence: Span;
+}
+
+export class RelationExtractor {
+  readonly rules: readonly CompiledRule[];
+  readonly heads: readonly HeadJson[];
+  readonly cues: CueLexicon;
+
+  constructor(readonly config: ExtractorConfig) {
+    const set = config.ruleSet ?? DEFAULT_RULESET;
+    this.rules = config.rules === false ? [] : compileRules(set);
+    this.heads = config.model?.heads ?? [];
+    this.cues = cueLexicon(set);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Sentences of the doc (the `sentences` component's, else split here). */
+  static sentencesOf(doc: Doc): Span[] {
+    return doc.sentences && doc.sentences.length ? doc.sentences : splitSentences(doc.text);
+  }
+
+  /** Heads whose signature fits the pair in this role assignment. */
+  headsFor(subject: Entity, object: Entity, subjectFirst: boolean): HeadJson[] {
+    return this.heads.filter((h) => h.subject.includes(subject.type) && h.object.includes(object.type) && (!h.symmetric || subjectFirst));
+  }
+
+  private ruleTypeFits(subject: Entity, object: Entity): boolean {
+    return this.rules.some((r) => r.subject.has(subject.type) && r.object.has(object.type));
+  }
+
+  /** All proposals for one ordered pair. */
+  private propose(view: SentenceView, subject: Entity, object: Entity): Proposal[] {
+    const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+    const heads = this.headsFor(subject, object, subjectFirst);
+    const ruleFit = this.ruleTypeFits(subject, object);
+    if (!heads.length && !ruleFit) return [];
+    const pv: PairView = pairView(view, subject, object, 5);
+    const out: Proposal[] = [];
+    const sentence = { start: view.start, end: view.end };
+    const model = new Map<Predicate, Proposal>();
+    if (heads.length && !pv.overlap) {
+      const features = pairFeatures(pv, this.cues);
+      for (const h of heads) {
+        const p = predictHead(h, features);
+        if (!p) continue;
+        const prop: Proposal = { subject, object, predicate: p.predicate, confidence: p.confidence, modelConfidence: p.confidence, sentence };
+        if (h.attribute && p.fine) prop.fine = { attribute: h.attribute, value: p.fine };
+        model.set(p.predicate, prop);
+        if (p.accepted) out.push(prop);
+      }
+    }
+    if (ruleFit) {
+      const hits = applyRules(this.rules, pv);
+      const seen = new Set<Predicate>();
+      for (const hit of hits) {
+        if (seen.has(hit.predicate)) continue;
+        seen.add(hit.predicate);
+        const m = model.get(hit.predicate);
+        const prop: Proposal = { subject, object, predicate: hit.predicate, confidence: Math.max(hit.confidence, m?.modelConfidence ?? 0), fromRule: hit.rule, sentence };
+        if (m?.modelConfidence !== undefined) prop.modelConfidence = m.modelConfidence;
+        if (m?.fine) prop.fine = m.fine;
+        const i = out.findIndex((o) => o.predicate === hit.predicate);
+        if (i >= 0) out.splice(i, 1);
+        out.push(prop);
+      }
+    }
+    return out;
+  }
+
+  /** The relations of a Doc whose entities (with ids) are set. Does not modify the Doc. */
+  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc)): Relation[] {
+    const entities = doc.entities.filter((e) => e.id);
+    if (entities.length < 2) return [];
+    const proposals: Proposal[] = [];
+    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object));
+    return this.resolve(doc, proposals);
+  }
+
+  private resolve(doc: Doc, proposals: Proposal[]): Relation[] {
+    // One relation per (pair, predicate); symmetric predicates once per unordered pair.
+    const best = new Map<string, Proposal>();
+    const rank = (p: Proposal) => (p.fromRule ? 1 : 0) + p.confidence / 10;
+    for (const p of proposals) {
+      const sym = SYMMETRIC.has(p.predicate);
+      // same-type symmetric pairs: subject = first in the text; drug–gene pairs keep the drug as subject
+      const swap = sym && p.subject.type === p.object.type && p.object.start < p.subject.start;
+      const [x, y] = swap ? [p.object, p.subject] : [p.subject, p.object];
+      const k = sym ? [x.id, y.id].sort().join('\u0000') + `\u0000${p.predicate}` : `${x.id}\u0000${y.id}\u0000${p.predicate}`;
+      const cur = best.get(k);
+      if (!cur || rank(p) > rank(cur)) best.set(k, sym ? { ...p, subject: x, object: y } : p);
+    }
+    // Mutually exclusive predicates on one ordered pair: the rule, else the most confident, wins.
+    const byPair = new Map<string, Proposal[]>();
+    for (const p of best.values()) {
+      const k = `${p.subject.id}\u0000${p.object.id}`;
+      byPair.set(k, [...(byPair.get(k) ?? []), p]);
+    }
+    const kept: Proposal[] = [];
+    for (const list of byPair.values()) {
+      for (const p of list) {
+        const group = EXCLUSIVE_GROUPS.find((g) => g.includes(p.predicate));
+        const beaten = group && list.some((q) => q !== p && group.includes(q.predicate) && rank(q) > rank(p));
+        if (!beaten) kept.push(p);
+      }
+    }
+    kept.sort((a, b) => a.sentence.start - b.sentence.start || a.subject.start - b.subject.start || a.object.start - b.object.start || a.predicate.localeCompare(b.predicate));
+    return kept.map((p, i) => {
+      const attributes: Record<string, unknown> = { source: this.name, method: p.fromRule ? (p.modelConfidence !== undefined ? 'rule+model' : 'rule') : 'model' };
+      if (p.fromRule) attributes.rule = p.fromRule;
+      if (p.modelConfidence !== undefined) attributes.model_confidence = round(p.modelConfidence);
+      if (p.fine) attributes[p.fine.attribute] = p.fine.value;
+      const negated: ('subject' | 'object')[] = [];
+      if (p.subject.attributes?.assertion === 'absent') negated.push('subject');
+      if (p.object.attributes?.assertion === 'absent') negated.push('object');
+      if (negated.length) {
+        attributes.negated = true;
+        attributes.negated_participants = negated;
+      }
+      return {
+        id: `R${i + 1}`,
+        subject: p.subject.id,
+        predicate: p.predicate,
+        object: p.object.id,
+        confidence: round(p.confidence),
+        evidence: { start: p.sentence.start, end: p.sentence.end, text: doc.text.slice(p.sentence.start, p.sentence.end) },
+        attributes,
+      };
+    });
+  }
+}
+
+/**
+ * Every ordered pair of distinct entities within one sentence (an entity belongs to the sentence
+ * its start falls in). Both role assignments are yielded; callers filter by type signature.
+ */
+export function* sentencePairs(
+  text: string,
+  entities: readonly Entity[],
+  sentences: readonly Span[],
+): Generator<{ view: SentenceView; subject: Entity; object: Entity; sentence: Span }> {
+  const sorted = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
+  const sents = [...sentences].sort((a, b) => a.start - b.start);
+  let ei = 0;
+  for (const s of sents) {
+    while (ei < sorted.length && sorted[ei]!.start < s.start) ei++;
+    const inside: Entity[] = [];
+    for (let j = ei; j < sorted.length && sorted[j]!.start < s.end; j++) inside.push(sorted[j]!);
+    if (inside.length < 2) continue;
+    const view = sentenceView(text, s, inside);
+    for (let i = 0; i < inside.length; i++) {
+      for (let j = 0; j < inside.length; j++) {
+        if (i === j) continue;
+        const a = inside[i]!;
+        const b = inside[j]!;
+        if (a.start === b.start && a.end === b.end && a.type === b.type) continue;
+        yield { view, subject: a, object: b, sentence: s };
+      }
+    }
+  }
+}
+
+/**
+ * Reads `<modelsDir>/relations-lr/model.json`; a models dir without one (e.g. a folder holding only an
+ * ONNX NER model) falls back to the package's own models/.
+ */
+export function loadLrModel(modelsDir?: string): LrModelJson {
+  const own = join(packagePath('models'), 'relations-lr', 'model.json');
+  const given = modelsDir ? join(modelsDir, 'relations-lr', 'model.json') : own;
+  const file = existsSync(given) ? given : own;
+  if (!existsSync(file)) {
+    throw new MedicalNerError('MODEL_NOT_FOUND', `relation model not found at ${file} (train it with: node --import tsx scripts/train-relations.ts)`);
+  }
+  const json = JSON.parse(readFileSync(file, 'utf8')) as LrModelJson;
+  if (json.format !== 'relations-lr/1') throw new MedicalNerError('MODEL_NOT_FOUND', `${file}: unknown format ${String(json.format)}`);
+  return json;
+}
+
+const cache = new Map<string, RelationExtractor>();
+
+/** An extractor by model name: `rules` or `relations-lr` (rules + classifier). Cached per models dir. */
+export function relationExtractor(name: string = DEFAULT_RELATION_MODEL, modelsDir?: string): RelationExtractor {
+  const key = `${name}\u0000${modelsDir ?? ''}`;
+  let x = cache.get(key);
+  if (!x) {
+    if (name === 'rules') x = new RelationExtractor({ name: 'rules' });
+    else if (name === 'relations-lr') x = new RelationExtractor({ name: 'relations-lr', model: loadLrModel(modelsDir) });
+    else if (name === 'relations-lr-only') x = new RelationExtractor({ name: 'relations-lr-only', rules: false, model: loadLrModel(modelsDir) });
+    else throw new MedicalNerError('INVALID_OPTION', `Unknown relation model "${name}". Available: ${RELATION_MODELS.join(', ')}`);
+    cache.set(key, x);
+  }
+  return x;
+}

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { components } from '../src/core/component.js';
+import { createDoc, makeEntity } from '../src/core/doc.js';
+import type { Doc, EntityType } from '../src/core/types.js';
+import { evalTasks } from '../src/eval/task.js';
+import { findAbbreviations } from '../src/linking/abbreviations.js';
+import { packContainer, parseCodes, unpackContainer } from '../src/linking/format.js';
+import { defaultLexiconDir, getLinker, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
+import { trigramsOf } from '../src/linking/ngram.js';
+import { bagKey, normKey } from '../src/linking/normalize.js';
+import '../src/eval/linking.js';
+
+describe('normalisation', () => {
+  it('folds case, punctuation, hyphens and Greek letters', () => {
+    assert.equal(normKey('TNF-α'), normKey('TNF alpha'));
+    assert.equal(normKey('IL-6'), normKey('IL6'));
+    assert.equal(normKey("Crohn's disease"), normKey('Crohn disease'));
+    assert.equal(normKey('Sjögren syndrome'), 'sjogren syndrome');
+  });
+  it('maps British to American spelling', () => {
+    assert.equal(normKey('oesophageal tumour'), normKey('esophageal tumor'));
+    assert.equal(normKey('haemorrhage'), 'hemorrhage');
+    assert.equal(normKey('anaemia'), 'anemia');
+    assert.equal(normKey('coeliac disease'), normKey('celiac disease'));
+    assert.equal(normKey('paralysed'), 'paralyzed');
+  });
+  it('singularises plurals, keeps Latin singulars and acronyms', () => {
+    assert.equal(normKey('breast cancers'), 'breast cancer');
+    assert.equal(normKey('diseases of the kidneys'), 'disease of the kidney');
+    assert.equal(normKey('metastases'), 'metastasis');
+    assert.equal(normKey('viruses'), 'virus');
+    assert.equal(normKey('diabetes mellitus'), 'diabetes mellitus');
+    assert.equal(normKey('AIDS'), 'aids');
+  });
+  it('turns Roman numerals after type/class into digits', () => {
+    assert.equal(normKey('type II diabetes'), 'type 2 diabetes');
+    assert.equal(normKey('Type 2 diabetes'), normKey('type2 diabetes'));
+  });
+  it('ignores word order at the bag level', () => {
+    assert.equal(bagKey('cancer of the breast'), bagKey('breast cancer'));
+    assert.equal(bagKey('Diabetes Mellitus, Type 2'), bagKey('type 2 diabetes mellitus'));
+  });
+});
+
+describe('abbreviations (Schwartz–Hearst)', () => {
+  it('finds long form (SF) and SF (long form) pairs', () => {
+    const text = 'Hepatocellular carcinoma (HCC) is common. Levels of TNF (tumor necrosis factor) rose; chronic kidney disease (CKD, n = 12).';
+    const pairs = findAbbreviations(text).map((p) => [p.short, p.long]);
+    assert.deepEqual(pairs, [
+      ['HCC', 'Hepatocellular carcinoma'],
+      ['TNF', 'tumor necrosis factor'],
+      ['CKD', 'chronic kidney disease'],
+    ]);
+  });
+  it('rejects parentheses that are not definitions', () => {
+    assert.deepEqual(findAbbreviations('The dose was increased (see below) and the patient (aged 54) improved.'), []);
+  });
+});
+
+describe('container format', () => {
+  it('round-trips sections with alignment', () => {
+    const a = new Uint32Array([1, 2, 3]);
+    const buf = packContainer(
+      { format: 'medical-ner-lexicon', version: 1, normalizer: 0, notice: 'n', types: ['DISEASE'], sources: [], counts: { concepts: 0, names: 0, normKeys: 0, bagKeys: 0 }, abbreviations: [] },
+      [
+        ['x', Buffer.from('ab\n')],
+        ['y', new Uint8Array(a.buffer)],
+      ],
+    );
+    const { header, section } = unpackContainer(buf);
+    assert.equal(header.notice, 'n');
+    assert.equal(section('x').toString(), 'ab\n');
+    const y = section('y');
+    assert.equal(y.byteOffset % 8, 0);
+    assert.deepEqual([...new Uint32Array(y.buffer, y.byteOffset, 3)], [1, 2, 3]);
+  });
+  it('parses code strings', () => {
+    const c = parseCodes('umls_cui=C1,C2;mesh=D3');
+    assert.deepEqual(c.get('umls_cui'), ['C1', 'C2']);
+    assert.deepEqual(c.get('mesh'), ['D3']);
+  });
+  it('trigrams are distinct and padded', () => {
+    assert.equal(trigramsOf('abc').length, 3); // " ab", "abc", "bc "
+    assert.equal(trigramsOf('aaaa').length, 3); // " aa", "aaa", "aa "
+  });
+});
+
+describe('lexicon artifact', () => {
+  const dir = defaultLexiconDir();
+  it('is committed, small, and carries the LOINC notice', () => {
+    for (const f of [LEXICON_FILE, PHARMGKB_FILE, 'NOTICE.md']) assert.ok(existsSync(join(dir, f)), f);
+    let total = 0;
+    for (const f of [LEXICON_FILE, PHARMGKB_FILE]) {
+      const size = statSync(join(dir, f)).size;
+      assert.ok(size < 50e6, `${f} is ${size} bytes`);
+      total += size;
+    }
+    assert.ok(total < 30e6, `lexicon files total ${total} bytes`);
+    const lex = loadLexicon();
+    assert.match(lex.notice, /LOINC is copyright/);
+    assert.ok(lex.stats.concepts > 150_000);
+    assert.ok(lex.stats.pharmgkbRows > 4000, 'PharmGKB rows attached');
+  });
+  it('merges DOID, MONDO, HPO and MeSH terms sharing ids into one concept', () => {
+    const lex = loadLexicon();
+    const hits = lex.lookupNorm(normKey('type 2 diabetes mellitus')).map((p) => p >>> 2);
+    assert.equal(new Set(hits).size, 1);
+    const codes = lex.allCodes(hits[0]!);
+    assert.deepEqual(codes.get('doid'), ['DOID:9352']);
+    assert.equal(codes.get('mondo')?.[0], 'MONDO:0005148');
+    assert.equal(codes.get('mesh')?.[0], 'D003924');
+  });
+});
+
+function link(text: string, type: EntityType, context = text) {
+  const linker = getLinker();
+  return linker.link(text, type, linker.context(context));
+}
+
+describe('linker', () => {
+  it('links the issue examples', () => {
+    const m = link('metformin', 'DRUG');
+    assert.equal(m?.codes.umls_cui, 'C0025598');
+    assert.equal(m?.codes.rxnorm, '6809');
+    const d = link('type 2 diabetes', 'DISEASE');
+    assert.equal(d?.codes.umls_cui, 'C0011860');
+    assert.equal(d?.codes.snomed, '44054006');
+    assert.equal(d?.preferred_name, 'type 2 diabetes mellitus');
+  });
+  it('handles spelling variants, plurals, word order and Greek letters', () => {
+    assert.equal(link('Diabetes Mellitus, Type II', 'DISEASE')?.codes.umls_cui, 'C0011860');
+    assert.equal(link('oesophageal cancers', 'DISEASE')?.codes.mesh, 'D004938');
+    assert.equal(link('TNF-α', 'GENE')?.codes.ncbi_gene, '7124');
+    assert.equal(link('IL-6', 'GENE')?.codes.ncbi_gene, '3569');
+    assert.equal(link('Glucophage', 'DRUG')?.codes.rxnorm, '6809'); // brand name (PharmGKB)
+  });
+  it('uses abbreviations defined in the document, then the clinical list', () => {
+    const text = 'Patients with hepatocellular carcinoma (HCC) were treated. HCC recurred.';
+    const r = link('HCC', 'DISEASE', text);
+    assert.equal(r?.method, 'abbreviation');
+    assert.equal(r?.codes.doid, 'DOID:684');
+    assert.equal(link('CHF', 'DISEASE')?.codes.mesh, 'D006333');
+  });
+  it('finds near misses by character trigrams', () => {
+    const r = link('hepatocelular carcinoma', 'DISEASE');
+    assert.equal(r?.method, 'ngram');
+    assert.equal(r?.codes.doid, 'DOID:684');
+  });
+  it('is type-aware', () => {
+    assert.equal(link('creatinine', 'LAB_TEST')?.codes.loinc, '2160-0');
+    assert.equal(link('creatinine', 'DRUG')?.codes.mesh, 'D003404');
+    assert.equal(link('liver', 'ANATOMY')?.codes.uberon, 'UBERON:0002107');
+    assert.equal(link('liver', 'GENE'), null);
+  });
+  it('maps element symbols in chemical mentions', () => {
+    assert.equal(link('K', 'DRUG')?.codes.mesh, 'D011188');
+    assert.equal(link('K', 'DISEASE'), null);
+  });
+  it('returns nothing for strings it cannot place', () => {
+    assert.equal(link('qwzxv plorb', 'DISEASE'), null);
+  });
+});
+
+describe('linker component', () => {
+  function doc(): Doc {
+    const text = 'Metformin for type 2 diabetes; xqzv blorf noted.';
+    const d = createDoc(text);
+    d.entities.push(makeEntity(d, { start: 0, end: 9 }, 'DRUG', 0.9));
+    d.entities.push(makeEntity(d, { start: 14, end: 29 }, 'DISEASE', 0.9));
+    d.entities.push(makeEntity(d, { start: 31, end: 41 }, 'DISEASE', 0.9));
+    return d;
+  }
+  it('is registered as `linker`', () => {
+    assert.ok(components.has('linker'));
+  });
+  it('fills codes, preferred_name and link_score, and leaves unsure entities alone', async () => {
+    const d = doc();
+    await linkerComponent().process(d, {});
+    const [drug, disease, junk] = d.entities;
+    assert.equal(drug!.codes?.rxnorm, '6809');
+    assert.equal(drug!.preferred_name, 'Metformin');
+    assert.equal(typeof drug!.attributes?.link_score, 'number');
+    assert.equal(disease!.codes?.umls_cui, 'C0011860');
+    assert.equal(junk!.codes, undefined);
+    assert.equal(junk!.preferred_name, undefined);
+  });
+  it('does nothing with link: false', async () => {
+    const d = doc();
+    await linkerComponent().process(d, { link: false });
+    assert.ok(d.entities.every((e) => e.codes === undefined && e.preferred_name === undefined));
+  });
+  it('links a mention in well under a millisecond once loaded', () => {
+    const linker = getLinker();
+    const ctx = linker.context('');
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) linker.link(i % 2 ? 'type 2 diabetes' : 'metformin', i % 2 ? 'DISEASE' : 'DRUG', ctx);
+    const perCall = (performance.now() - t0) / 200;
+    assert.ok(perCall < 2, `${perCall.toFixed(3)} ms per call`);
+  });
+});
+
+describe('linking eval task', () => {
+  it('is registered and scores a few gold documents', async () => {
+    const task = evalTasks.create('linking');
+    const report = await task.run({ split: 'dev', corpora: ['ncbi-disease'], limit: 5 });
+    const t = report.tables[0]!;
+    assert.match(t.title, /document-level/);
+    assert.equal(t.rows.length, 1);
+    const f1 = Number(t.rows[0]![8]);
+    assert.ok(f1 > 30 && f1 <= 100, `F1 ${f1}`);
+  });
+});
