@@ -109,7 +109,7 @@ describe('llm-validate component', () => {
   });
 
   test('validates, adds, re-anchors, drops and relates; the request is a Messages API call', async () => {
-    const p = await pipeline(withLlmValidation({ model: 'baseline' }, { provider: 'anthropic', model: 'claude-test-model' }));
+    const p = await pipeline(withLlmValidation({ model: 'baseline', components: ['sentences', 'ner', 'linker', 'context'] }, { provider: 'anthropic', model: 'claude-test-model' }));
     try {
       assert.equal(p.steps.at(-1)!.name, 'llm-validate');
       const doc = await p.run(NOTE, {}, 'n1');
@@ -168,7 +168,7 @@ describe('llm-validate component', () => {
   test('through the HTTP server (worker threads carry the component)', async () => {
     const s = await buildServer({ workers: 1, pipelineOptions: applyLlmFlags({ model: 'baseline' }, { 'validate-with': 'anthropic' }), logLevel: 'silent' });
     try {
-      const r = await s.app.inject({ method: 'POST', url: '/v1/extract', payload: { text: NOTE } });
+      const r = await s.app.inject({ method: 'POST', url: '/v1/extract', payload: { text: NOTE, relations: false } });
       assert.equal(r.statusCode, 200, r.body);
       checkValidated(r.json() as ExtractionResult);
     } finally {

@@ -79,7 +79,9 @@ export class WordPieceTokenizer {
       const cp = text.codePointAt(i)!;
       const c = String.fromCodePoint(cp);
       const n = c.length;
-      if (cp === 0 || cp === 0xfffd || isControl(c) || isWhitespace(c)) {
+      if (cp === 0 || cp === 0xfffd || isControl(c)) {
+        // dropped without splitting the word, as the reference does
+      } else if (isWhitespace(c)) {
         flush(i);
       } else if (isPunct(c) || isCjk(cp)) {
         flush(i);
@@ -93,26 +95,32 @@ export class WordPieceTokenizer {
     return out;
   }
 
-  /** Normalised form of a word plus, for each normalised char, the original offset it came from. */
-  private normalise(text: string, w: Span): { norm: string; orig: number[] } {
+  /** Normalised form of a word plus, for each normalised char, the span of the original char it came from. */
+  private normalise(text: string, w: Span): { norm: string; orig: number[]; origEnd: number[] } {
     let norm = '';
     const orig: number[] = [];
+    const origEnd: number[] = [];
     for (let i = w.start; i < w.end; ) {
       const cp = text.codePointAt(i)!;
       let c = String.fromCodePoint(cp);
+      if (cp === 0 || cp === 0xfffd || isControl(c)) c = '';
       if (this.lowercase) c = c.toLowerCase();
       if (this.stripAccents) c = c.normalize('NFD').replace(/\p{Mn}/gu, '');
-      for (let k = 0; k < c.length; k++) orig.push(i);
+      const next = i + (cp > 0xffff ? 2 : 1);
+      for (let k = 0; k < c.length; k++) {
+        orig.push(i);
+        origEnd.push(next);
+      }
       norm += c;
-      i += cp > 0xffff ? 2 : 1;
+      i = next;
     }
-    return { norm, orig };
+    return { norm, orig, origEnd };
   }
 
   tokenize(text: string): Piece[] {
     const pieces: Piece[] = [];
     this.words(text).forEach((w, wi) => {
-      const { norm, orig } = this.normalise(text, w);
+      const { norm, orig, origEnd } = this.normalise(text, w);
       if (norm.length === 0) return;
       if ([...norm].length > this.maxChars) {
         pieces.push({ id: this.unkId, start: w.start, end: w.end, word: wi, cont: false });
@@ -132,23 +140,14 @@ export class WordPieceTokenizer {
           found.length = 0;
           break;
         }
-        const start = orig[s]!;
-        const end = e < norm.length ? orig[e]! : w.end;
-        found.push({ id, start, end: Math.max(end, start + 1), word: wi, cont: s > 0 });
+        // A piece covers every original character it has a part of (Hangul syllables decompose into
+        // several jamo, so two pieces may share one character), as the Python reference does.
+        found.push({ id, start: orig[s]!, end: origEnd[e - 1]!, word: wi, cont: s > 0 });
         s = e;
       }
       if (found.length === 0) pieces.push({ id: this.unkId, start: w.start, end: w.end, word: wi, cont: false });
-      else pieces.push(...fixEnds(found));
+      else pieces.push(...found);
     });
     return pieces;
   }
-}
-
-/** Several normalised chars can map to one original char (e.g. "ﬁ"): make pieces tile their word. */
-function fixEnds(ps: Piece[]): Piece[] {
-  for (let i = 0; i + 1 < ps.length; i++) {
-    if (ps[i]!.end > ps[i + 1]!.start) ps[i]!.end = ps[i + 1]!.start;
-    if (ps[i]!.end <= ps[i]!.start) ps[i]!.end = ps[i]!.start; // zero-width piece inside a ligature
-  }
-  return ps;
 }

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchNotes } from '../../bench/notes.js';
@@ -15,7 +14,8 @@ import { OnnxNerModel } from '../../ner/onnx/index.js';
 import { defaultModelName, pipeline } from '../../pipeline.js';
 import { registerCommand } from '../command.js';
 
-export const REFERENCE_DIR = packagePath('bench', '.cache', 'bert-base-random');
+/** Made by `python training/make_reference_bert.py`: BERT-base size (12 x 768), random weights, int8 like ours. */
+export const REFERENCE_MODEL = packagePath('bench', '.cache', 'bert-base-ref.int8.onnx');
 
 interface WorkerResult {
   model: string;
@@ -38,7 +38,8 @@ const quantile = (xs: number[], q: number) => {
 
 async function worker(model: string, n: number, componentsArg: string): Promise<WorkerResult> {
   if (model === 'reference') {
-    nerModels.register('reference', () => OnnxNerModel.load(REFERENCE_DIR), 'BERT-base-size random-weight reference');
+    // Same tokenizer, windows and decoding as ner-minilm; only the network differs.
+    nerModels.register('reference', () => OnnxNerModel.load(packagePath('models', 'ner-minilm'), { modelFile: REFERENCE_MODEL }), 'BERT-base-size random-weight reference');
   }
   const notes = benchNotes(n);
   const t0 = performance.now();
@@ -111,7 +112,7 @@ registerCommand({
     const models = values.models ? values.models.split(',') : [...new Set(['baseline', defaultModelName()])];
     const runs: { model: string; components: string }[] = models.map((m) => ({ model: m, components: 'ner' }));
     runs.push({ model: defaultModelName(), components: 'all' });
-    const haveReference = existsSync(join(REFERENCE_DIR, 'model.onnx'));
+    const haveReference = existsSync(REFERENCE_MODEL);
     if (!values['no-reference'] && haveReference) runs.push({ model: 'reference', components: 'ner' });
     const main = fileURLToPath(new URL('../main.js', import.meta.url));
     const results: (WorkerResult & { cold_start_ms?: number })[] = [];

@@ -40,6 +40,8 @@ export interface OnnxNerOptions {
   batchSize?: number;
   /** Threads for onnxruntime (default 2). */
   threads?: number;
+  /** Use this .onnx file instead of `<dir>/model.onnx` (same tokenizer and config; used by the benchmark). */
+  modelFile?: string;
 }
 
 interface Window {
@@ -60,8 +62,9 @@ export class OnnxNerModel implements NerModel {
   }
 
   static async load(dir: string, opts: OnnxNerOptions = {}): Promise<OnnxNerModel> {
-    for (const f of ['model.onnx', 'vocab.txt', 'config.json']) {
-      if (!existsSync(join(dir, f))) throw new MedicalNerError('MODEL_NOT_FOUND', `model folder ${dir} has no ${f}`);
+    const modelFile = opts.modelFile ?? join(dir, 'model.onnx');
+    for (const f of [modelFile, join(dir, 'vocab.txt'), join(dir, 'config.json')]) {
+      if (!existsSync(f)) throw new MedicalNerError('MODEL_NOT_FOUND', `model file ${f} not found`);
     }
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as OnnxNerConfig;
     const tokenizer = new WordPieceTokenizer(readFileSync(join(dir, 'vocab.txt'), 'utf8').split(/\r?\n/), {
@@ -69,7 +72,7 @@ export class OnnxNerModel implements NerModel {
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
     const threads = opts.threads ?? 2;
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    const session = await ort.InferenceSession.create(modelFile, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
@@ -78,6 +81,7 @@ export class OnnxNerModel implements NerModel {
       stride: opts.stride ?? Math.floor(config.max_length / 4),
       batchSize: opts.batchSize ?? 8,
       threads,
+      modelFile,
     });
   }
 
