@@ -51,3 +51,10 @@ test('registries name what is available when asked for something unknown', () =>
   assert.equal(r.create('one'), 1);
   assert.throws(() => r.create('two'), /Unknown widget "two". Available: one/);
 });
+
+test('the published schema file is the schema the code validates with', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { extractionSchema } = await import('../src/core/schema.js');
+  const published = JSON.parse(readFileSync(new URL('../schema/extraction.schema.json', import.meta.url), 'utf8'));
+  assert.deepEqual(published, JSON.parse(JSON.stringify(extractionSchema)), 'run `medical-ner schema --out schema/extraction.schema.json`');
+});
