@@ -5,22 +5,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
 import { decodeBio, makeWindows } from '../src/ner/onnx/index.js';
+import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const VOCAB = join(ROOT, 'models', 'ner-minilm', 'vocab.txt');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'wordpiece-fixture.json');
-
-/** Python offsets count code points; JavaScript counts UTF-16 code units. */
-function cpToUtf16(text: string): (cp: number) => number {
-  const map: number[] = [];
-  let u = 0;
-  for (const ch of text) {
-    map.push(u);
-    u += ch.length;
-  }
-  map.push(u);
-  return (cp) => map[cp]!;
-}
 
 test('tokenization matches the Python reference on the fixture', { skip: !existsSync(FIXTURE) || !existsSync(VOCAB) ? 'model vocab or fixture missing' : false }, () => {
   const tok = new WordPieceTokenizer(readFileSync(VOCAB, 'utf8').split(/\r?\n/));
@@ -28,7 +17,7 @@ test('tokenization matches the Python reference on the fixture', { skip: !exists
   const cases = (Array.isArray(raw) ? raw : raw.cases!) as { text: string; ids: number[]; offsets: [number, number][] }[];
   assert.ok(cases.length >= 10);
   for (const c of cases) {
-    const conv = cpToUtf16(c.text);
+    const conv = codePointToUtf16(c.text); // Python offsets count code points
     const pieces = tok.tokenize(c.text);
     assert.deepEqual(pieces.map((p) => p.id), c.ids, `ids for ${JSON.stringify(c.text)}`);
     assert.deepEqual(pieces.map((p) => [p.start, p.end]), c.offsets.map(([s, e]) => [conv(s), conv(e)]), `offsets for ${JSON.stringify(c.text)}`);

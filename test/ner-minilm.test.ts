@@ -1,0 +1,41 @@
+/** The shipped neural model through the pipeline: long documents, window edges, odd Unicode, empty input. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assertConsistent, defaultModelName, pipeline, validateResult } from '../src/index.js';
+
+const MODEL = join(import.meta.dirname, '..', 'models', 'ner-minilm', 'model.onnx');
+const skip = existsSync(MODEL) ? false : 'models/ner-minilm is missing';
+const SENT = 'The patient was started on metformin 500 mg twice daily for type 2 diabetes mellitus. ';
+
+test('ner-minilm is the default model', { skip }, () => {
+  assert.equal(defaultModelName(), 'ner-minilm');
+});
+
+test('long document (> 512 word pieces): every window is read and offsets stay exact', { skip }, async () => {
+  const p = await pipeline({ components: ['ner'] });
+  // ~40 repetitions is far over 512 pieces; the marker sentence sits at the very end.
+  const text = '😀 ' + SENT.repeat(40) + 'Finally, aspirin was given for headache.';
+  const doc = await p.run(text);
+  assertConsistent(doc);
+  const metformin = doc.entities.filter((e) => e.type === 'DRUG' && e.text.toLowerCase() === 'metformin');
+  assert.ok(metformin.length >= 38, `metformin found in (almost) every repetition: ${metformin.length}`);
+  assert.ok(doc.entities.some((e) => e.text === 'aspirin' && e.start > text.length - 40), 'the last sentence is not truncated');
+  // identical sentences across window boundaries get identical spans (relative to the sentence)
+  const rel = new Set(metformin.map((e) => (e.start - 3) % SENT.length));
+  assert.equal(rel.size, 1, `same relative offset everywhere: ${[...rel].join(',')}`);
+  await p.dispose();
+});
+
+test('odd Unicode, CRLF and empty input', { skip }, async () => {
+  const p = await pipeline({ components: ['sentences', 'ner'] });
+  const text = 'Cafe\u0301 \u200bnote\r\n한국어 텍스트. Pt took ibuprofen 400\u00a0mg for knee pain.\u0000\r\n𝐀𝐁 fever.';
+  const doc = await p.run(text);
+  assertConsistent(doc);
+  assert.ok(doc.entities.some((e) => e.text === 'ibuprofen'), doc.entities.map((e) => e.text).join(','));
+  assert.deepEqual(validateResult(await p.extract(text)), []);
+  assert.deepEqual((await p.extract('')).entities, []);
+  assert.deepEqual((await p.extract('   \r\n')).entities, []);
+  await p.dispose();
+});
