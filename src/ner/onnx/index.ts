@@ -174,7 +174,7 @@ function softmax3(src: Float32Array, i: number, dst: Float32Array, j: number): v
 
 /**
  * BIO decoding over pieces for one type. An entity starts at B (or at an I that follows O) and
- * continues over I pieces and over "##" pieces of the same word. Confidence is the mean probability
+ * continues over I pieces and over "##" pieces of the same word; it always covers whole words. Confidence is the mean probability
  * of the chosen tags.
  */
 export function decodeBio(pieces: Piece[], prob: (piece: number, tag: 0 | 1 | 2) => number): { start: number; end: number; confidence: number }[] {
@@ -184,8 +184,10 @@ export function decodeBio(pieces: Piece[], prob: (piece: number, tag: 0 | 1 | 2)
     if (cur && cur.end > cur.start) out.push({ start: cur.start, end: cur.end, confidence: cur.sum / cur.n });
     cur = undefined;
   };
+  let wordStart = 0;
   for (let p = 0; p < pieces.length; p++) {
     const pc = pieces[p]!;
+    if (!pc.cont) wordStart = pc.start;
     const o = prob(p, 0), b = prob(p, 1), i = prob(p, 2);
     const tag = o >= b && o >= i ? 0 : b >= i ? 1 : 2;
     if (cur && pc.cont && pc.word === cur.word && tag !== 1) {
@@ -198,7 +200,8 @@ export function decodeBio(pieces: Piece[], prob: (piece: number, tag: 0 | 1 | 2)
     if (tag === 0) close();
     else if (tag === 1 || !cur) {
       close();
-      cur = { start: pc.start, end: pc.end, sum: tag === 1 ? b : i, n: 1, word: pc.word };
+      // an entity never starts inside a word: a tag on a "##" piece covers the word from its start
+      cur = { start: pc.cont ? wordStart : pc.start, end: pc.end, sum: tag === 1 ? b : i, n: 1, word: pc.word };
     } else {
       cur.end = pc.end;
       cur.sum += i;
