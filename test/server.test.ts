@@ -243,12 +243,15 @@ test('worker pool: 2 workers, parallel requests over real HTTP, NDJSON streaming
 
 test('graceful close: a slow request in flight finishes; the extractor is closed after it', async () => {
   const events: string[] = [];
+  let markStarted!: () => void;
+  const started = new Promise<void>((r) => (markStarted = r));
   const slow: Extractor = {
     ready: async () => undefined,
     isReady: true,
     modelName: 'slow',
-    runEach: (notes) =>
-      notes.map(
+    runEach: (notes) => {
+      markStarted();
+      return notes.map(
         (n) =>
           new Promise<Doc>((resolve) =>
             setTimeout(() => {
@@ -256,14 +259,15 @@ test('graceful close: a slow request in flight finishes; the extractor is closed
               resolve(createDoc(n.text, n.id));
             }, 400),
           ),
-      ),
+      );
+    },
     close: async () => {
       events.push('closed');
     },
   };
   const s = await startServer({ port: 0, extractor: slow, logLevel: 'silent', handleSignals: false });
   const inflight = fetch(`${s.url}/v1/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: SEED }) });
-  await new Promise((r) => setTimeout(r, 100));
+  await started; // the request is being processed: close now must wait for it
   await s.app.close();
   const res = await inflight;
   assert.equal(res.status, 200);
