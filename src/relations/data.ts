@@ -11,9 +11,13 @@ export interface HeadDef {
   name: string;
   subject: EntityType[];
   object: EntityType[];
+  /** Pairs are taken in text order (subject = first argument): INTERACTS_WITH. */
   symmetric: boolean;
+  /** Class 0 is NONE. */
   classes: string[];
+  /** Predicate of each class but NONE. */
   predicates: Record<string, Predicate>;
+  /** Attribute that carries the winning class (e.g. `ddi_type`), when the classes refine one predicate. */
   attribute?: string;
 }
 

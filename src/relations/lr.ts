@@ -4,20 +4,11 @@
  * partial labels: an example may allow several classes (e.g. a BC5CDR drug–disease pair without a
  * CID relation is "not CAUSES", so NONE or TREATS), and the loss is −log Σ_{allowed} p.
  */
-import type { EntityType, Predicate } from '../core/types.js';
+import type { Predicate } from '../core/types.js';
+import type { HeadDef } from './data.js';
 
-export interface HeadJson {
-  name: string;
-  subject: EntityType[];
-  object: EntityType[];
-  /** Pairs are taken in text order (subject = first argument): INTERACTS_WITH. */
-  symmetric: boolean;
-  /** Class 0 is NONE. */
-  classes: string[];
-  /** Predicate of each class but NONE. */
-  predicates: Record<string, Predicate>;
-  /** Attribute that carries the winning class (e.g. `ddi_type`), when the classes refine one predicate. */
-  attribute?: string;
+/** A trained head: its definition (type signature, classes, predicates) plus weights and calibration. */
+export interface HeadJson extends HeadDef {
   bias: number[];
   /** feature → one weight per class. */
   weights: Record<string, number[]>;
