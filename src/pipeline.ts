@@ -22,6 +22,9 @@ export function defaultModelName(): string {
 }
 
 export class Pipeline {
+  /** Wall time spent in each component since the pipeline was built (ms), for the bench's time shares. */
+  readonly componentMs = new Map<string, number>();
+
   constructor(
     readonly modelName: string,
     readonly steps: readonly Component[],
@@ -39,7 +42,11 @@ export class Pipeline {
     }
     const doc = createDoc(text, id);
     if (text.trim() === '') return doc;
-    for (const step of this.steps) await step.process(doc, options);
+    for (const step of this.steps) {
+      const t0 = performance.now();
+      await step.process(doc, options);
+      this.componentMs.set(step.name, (this.componentMs.get(step.name) ?? 0) + performance.now() - t0);
+    }
     return doc;
   }
 

@@ -19,7 +19,7 @@ import type { Codes, Doc, Entity, EntityType } from '../core/types.js';
 import { abbreviationMap } from './abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
 import { postingConcept, postingTier } from './lexicon.js';
-import { NgramIndex } from './ngram.js';
+import { NgramIndex, type NgramHit } from './ngram.js';
 import { bagKeyFromTokens, isGenericWord, isStopWord, normTokens } from './normalize.js';
 
 export type LinkMethod = 'exact' | 'normalized' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
@@ -78,6 +78,7 @@ const VARIANT_FACTOR = 0.9;
 const DOC_ABBREV_FACTOR = 0.98;
 const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
+const NGRAM_CACHE_SIZE = 50_000;
 
 const DISEASE_MODIFIERS = new Set([
   'acute', 'chronic', 'severe', 'mild', 'moderate', 'progressive', 'recurrent', 'bilateral', 'unilateral', 'left', 'right',
@@ -123,6 +124,8 @@ export class Linker {
   private readonly fuzzy: boolean;
   private readonly minSim: number;
   private readonly ngram = new Map<string, NgramIndex>();
+  /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
+  private readonly ngramHits = new Map<string, NgramHit[]>();
 
   constructor(
     readonly lexicon: Lexicon,
@@ -301,16 +304,22 @@ export class Linker {
   private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number): void {
     if (nk.replace(/ /g, '').length < 5) return;
     const lex = this.lexicon;
-    const indexes: NgramIndex[] = [];
+    const indexes: [string, NgramIndex][] = [];
     if (type) {
       const ti = lex.types.indexOf(type);
       // curated names only (lab tests: all, their common names are derived), which keeps the indexes small
       const allTiers = type === 'LAB_TEST';
-      if (ti >= 0) indexes.push(this.ngramIndex(type, (c, tier) => lex.ctype[c] === ti && (allTiers || tier < 2)));
-      if (type !== 'GENE') indexes.push(this.ngramIndex('untyped', (c, tier) => lex.ctype[c] === -1 && tier < 2));
-    } else indexes.push(this.ngramIndex('all', (_c, tier) => tier < 2));
-    for (const ix of indexes) {
-      for (const hit of ix.search(nk, this.minSim, 10)) {
+      if (ti >= 0) indexes.push([type, this.ngramIndex(type, (c, tier) => lex.ctype[c] === ti && (allTiers || tier < 2))]);
+      if (type !== 'GENE') indexes.push(['untyped', this.ngramIndex('untyped', (c, tier) => lex.ctype[c] === -1 && tier < 2)]);
+    } else indexes.push(['all', this.ngramIndex('all', (_c, tier) => tier < 2)]);
+    for (const [name, ix] of indexes) {
+      const key = `${name}\u0000${nk}`;
+      let hits = this.ngramHits.get(key);
+      if (!hits) {
+        if (this.ngramHits.size >= NGRAM_CACHE_SIZE) this.ngramHits.clear();
+        this.ngramHits.set(key, (hits = ix.search(nk, this.minSim, 10)));
+      }
+      for (const hit of hits) {
         this.add(best, lex.lookupNorm(hit.text), factor * NGRAM_FACTOR * hit.score, 'ngram', hit.text, type);
       }
     }

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchNotes } from '../../bench/notes.js';
 import { packagePath } from '../../core/paths.js';
+import { loadCorpus } from '../../corpora/index.js';
+import { getLinker, LINKABLE_TYPES } from '../../linking/index.js';
 import { nerModels } from '../../ner/model.js';
 import { OnnxNerModel } from '../../ner/onnx/index.js';
 import { defaultModelName, pipeline } from '../../pipeline.js';
@@ -29,6 +31,18 @@ interface WorkerResult {
   latency_ms: { p50: number; p95: number; mean: number; max: number };
   peak_rss_mb: number;
   entities: number;
+  /** Full pipeline only: wall time per component over the timed notes (ms). */
+  component_ms?: Record<string, number>;
+}
+
+interface LinkerResult {
+  model: 'linker';
+  mentions: number;
+  lexicon_load_ms: number;
+  ngram_index_build_ms: number;
+  mentions_per_s: number;
+  /** RSS after loading the lexicon and linking every mention, minus RSS before loading (MB). */
+  extra_rss_mb: number;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -46,7 +60,8 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
   const components = componentsArg === 'ner' ? ['ner'] : undefined;
   const p = await pipeline({ model, ...(components ? { components } : {}) });
   const load = performance.now() - t0;
-  await p.run('Warm-up: metformin 500 mg for diabetes.'); // first-call allocations
+  await p.run('Warm-up: metformin 500 mg for diabetes.'); // first-call allocations, lexicon load
+  p.componentMs.clear();
   const lat: number[] = [];
   let entities = 0;
   const t1 = performance.now();
@@ -72,6 +87,54 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
     latency_ms: { p50: r2(quantile(lat, 0.5)), p95: r2(quantile(lat, 0.95)), mean: r2(lat.reduce((a, b) => a + b, 0) / lat.length), max: r2(Math.max(...lat)) },
     peak_rss_mb: r2(process.resourceUsage().maxRSS / 1024),
     entities,
+    ...(components ? {} : { component_ms: Object.fromEntries([...p.componentMs].map(([k, v]) => [k, r2(v)])) }),
+  };
+}
+
+/** The linker alone over the gold mentions of the BC5CDR and NCBI-disease test splits (no cache). */
+function linkerWorker(): LinkerResult {
+  const docs = [...loadCorpus('bc5cdr', 'test'), ...loadCorpus('ncbi-disease', 'test')];
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const linker = getLinker();
+  linker.link('warm-up', 'DRUG');
+  const loadMs = performance.now() - t0;
+  // the trigram indexes for near misses are built on the first miss of each type: timed apart
+  const t2 = performance.now();
+  for (const type of LINKABLE_TYPES) linker.link('qqxzv jjwkq', type);
+  const indexMs = performance.now() - t2;
+  let mentions = 0;
+  const t1 = performance.now();
+  for (const d of docs) {
+    const ctx = linker.context(d.text);
+    for (const m of d.mentions) {
+      if (!m.type) continue;
+      linker.link(m.text, m.type, ctx);
+      mentions++;
+    }
+  }
+  const secs = (performance.now() - t1) / 1000;
+  return {
+    model: 'linker',
+    mentions,
+    lexicon_load_ms: Number(loadMs.toFixed(1)),
+    ngram_index_build_ms: Number(indexMs.toFixed(1)),
+    mentions_per_s: Math.round(mentions / secs),
+    extra_rss_mb: Number(((process.memoryUsage().rss - rss0) / 1e6).toFixed(1)),
+  };
+}
+
+/** Time shares the issues set limits on, from the full-pipeline run's per-component times. */
+function componentShares(ms: Record<string, number>) {
+  const total = Object.values(ms).reduce((a, b) => a + b, 0);
+  const get = (k: string) => ms[k] ?? 0;
+  const r3 = (x: number) => Number(x.toFixed(3));
+  return {
+    share_of_pipeline: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, r3(v / total)])),
+    /** Relations' time over the rest of the pipeline (target ≤ 0.30). */
+    relations_added: r3(get('relations') / (total - get('relations'))),
+    /** Assertion (context) share of the whole pipeline (target ≤ 0.05). */
+    context_share: r3(get('context') / total),
   };
 }
 
@@ -91,7 +154,7 @@ function coldStart(model: string): number {
 registerCommand({
   name: 'bench',
   summary: 'throughput, latency, memory and cold start per model, against a BERT-base-size reference (JSON)',
-  usage: 'medical-ner bench [--notes 100] [--models a,b] [--no-reference] [--out <file>]',
+  usage: 'medical-ner bench [--notes 100] [--models a,b] [--no-reference] [--out <file>]   (also times the linker alone and each pipeline component)',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -105,6 +168,10 @@ registerCommand({
       },
     });
     const n = Number(values.notes);
+    if (values.worker === 'linker') {
+      process.stdout.write(JSON.stringify(linkerWorker()) + '\n');
+      return 0;
+    }
     if (values.worker) {
       process.stdout.write(JSON.stringify(await worker(values.worker, n, values.components!)) + '\n');
       return 0;
@@ -115,15 +182,21 @@ registerCommand({
     const haveReference = existsSync(REFERENCE_MODEL);
     if (!values['no-reference'] && haveReference) runs.push({ model: 'reference', components: 'ner' });
     const main = fileURLToPath(new URL('../main.js', import.meta.url));
+    const runWorker = <T>(args: string[]): T => {
+      const out = spawnSync(process.execPath, [main, 'bench', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (out.status !== 0) throw new Error(`bench worker ${args.join(' ')} failed: ${out.stderr}`);
+      return JSON.parse(out.stdout.trim().split('\n').pop()!) as T;
+    };
     const results: (WorkerResult & { cold_start_ms?: number })[] = [];
     for (const r of runs) {
       process.stderr.write(`bench: ${r.model} (${r.components}) …\n`);
-      const out = spawnSync(process.execPath, [main, 'bench', '--worker', r.model, '--notes', String(n), '--components', r.components], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      if (out.status !== 0) throw new Error(`bench worker ${r.model} failed: ${out.stderr}`);
-      const res: WorkerResult & { cold_start_ms?: number } = JSON.parse(out.stdout.trim().split('\n').pop()!);
+      const res: WorkerResult & { cold_start_ms?: number } = runWorker(['--worker', r.model, '--notes', String(n), '--components', r.components]);
       if (r.model !== 'reference' && r.components === 'ner') res.cold_start_ms = coldStart(r.model);
       results.push(res);
     }
+    process.stderr.write('bench: linker …\n');
+    const linker = runWorker<LinkerResult>(['--worker', 'linker']);
+    const full = results.find((r) => r.component_ms);
     const ref = results.find((r) => r.model === 'reference');
     const report = {
       created: new Date().toISOString(),
@@ -131,6 +204,8 @@ registerCommand({
       cpus: (await import('node:os')).cpus().length,
       notes: `first ${n} distinct MTSamples notes`,
       results,
+      ...(full?.component_ms ? { components: componentShares(full.component_ms) } : {}),
+      linker,
       speedup_vs_reference: ref
         ? Object.fromEntries(results.filter((r) => r !== ref && r.components === 'ner').map((r) => [r.model, Number((r.docs_per_s / ref.docs_per_s).toFixed(2))]))
         : 'reference model missing: run `python training/make_reference_bert.py` first',
