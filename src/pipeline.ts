@@ -55,6 +55,11 @@ export class Pipeline {
     return toResult(await this.run(text, options));
   }
 
+  /** One short run so that lazily loaded resources (the lexicon, first-call allocations) are ready. */
+  async warmUp(): Promise<void> {
+    await this.run('Warm-up: metformin 500 mg for type 2 diabetes, no chest pain.');
+  }
+
   async dispose(): Promise<void> {
     for (const s of this.steps) await s.dispose?.();
   }

@@ -14,6 +14,7 @@ const errInfo = (e: unknown) => ({ code: e instanceof MedicalNerError ? e.code :
 let p: Pipeline;
 try {
   p = await pipeline((workerData as { pipelineOptions: PipelineOptions }).pipelineOptions);
+  await p.warmUp(); // ready means the first request is not slowed by loading the lexicon
   port.postMessage({ type: 'ready', model: p.modelName });
 } catch (e) {
   port.postMessage({ type: 'fatal', ...errInfo(e) });

@@ -60,7 +60,7 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
   const components = componentsArg === 'ner' ? ['ner'] : undefined;
   const p = await pipeline({ model, ...(components ? { components } : {}) });
   const load = performance.now() - t0;
-  await p.run('Warm-up: metformin 500 mg for diabetes.'); // first-call allocations, lexicon load
+  await p.warmUp();
   p.componentMs.clear();
   const lat: number[] = [];
   let entities = 0;
