@@ -1,9 +1,12 @@
 /** Optional LLM validation against a local server that speaks the Anthropic Messages API (no internet). */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { assertConsistent } from '../src/core/doc.js';
 import { MedicalNerError } from '../src/core/errors.js';
 import { validateResult } from '../src/core/schema.js';
@@ -163,6 +166,12 @@ describe('llm-validate component', () => {
     assert.ok(doc.entities.length > 0);
     assert.equal((doc.meta?.llm_validation as { status: string }).status, 'error');
     await down.stop();
+  });
+
+  test('from the CLI: --validate-with on the single-text command', async () => {
+    const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [main, NOTE, '--model', 'baseline', '--no-relations', '--validate-with', 'anthropic'], { env: process.env });
+    checkValidated(JSON.parse(stdout) as ExtractionResult);
   });
 
   test('through the HTTP server (worker threads carry the component)', async () => {

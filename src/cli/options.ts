@@ -1,13 +1,27 @@
 /** Options shared by the single-text command, `batch`, `graph` and the servers. */
 import type { ParseArgsConfig } from 'node:util';
+import { applyLlmFlags, LLM_FLAGS, LLM_USAGE } from '../llm/index.js';
 import type { PipelineOptions, RunOptions } from '../core/component.js';
 import { MedicalNerError } from '../core/errors.js';
 import { ENTITY_TYPES, isEntityType } from '../core/types.js';
 import type { EntityType } from '../core/types.js';
 
-export const PIPELINE_FLAGS = {
+/** Which models run (every command that builds a pipeline, servers included). */
+export const MODEL_FLAGS = {
   model: { type: 'string' },
   'relation-model': { type: 'string' },
+  'models-dir': { type: 'string' },
+  ...LLM_FLAGS,
+} as const satisfies ParseArgsConfig['options'];
+
+export const MODEL_USAGE = `  --model <name>            NER model (default: best shipped; 'baseline' always available)
+  --relation-model <name>   relation model
+  --models-dir <dir>        load models from this folder
+${LLM_USAGE}`;
+
+/** Model flags plus the per-call options of the extracting commands. */
+export const PIPELINE_FLAGS = {
+  ...MODEL_FLAGS,
   'entity-types': { type: 'string' },
   link: { type: 'boolean' },
   'no-link': { type: 'boolean' },
@@ -16,20 +30,18 @@ export const PIPELINE_FLAGS = {
   'no-context': { type: 'boolean' },
   'output-format': { type: 'string', default: 'json' },
   'max-length': { type: 'string' },
-  'models-dir': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
-export const PIPELINE_USAGE = `  --model <name>            NER model (default: best shipped; 'baseline' always available)
-  --relation-model <name>   relation model
-  --entity-types A,B        keep only these types (${ENTITY_TYPES.join(', ')})
+export const PIPELINE_USAGE = `  --entity-types A,B        keep only these types (${ENTITY_TYPES.join(', ')})
   --link / --no-link        fill concept codes (default: on)
   --extract-relations / --no-relations   relations (default: on)
   --no-context              skip negation/experiencer/temporality
   --output-format <fmt>     json (default), fhir, cypher, turtle, bioc, pubtator, brat
   --max-length <n>          reject texts longer than n UTF-16 code units (default 1000000)
-  --models-dir <dir>        load models from this folder`;
+${MODEL_USAGE}`;
 
 type Values = { [K in keyof typeof PIPELINE_FLAGS]?: string | boolean };
+type ModelValues = { [K in keyof typeof MODEL_FLAGS]?: string | boolean } & { 'max-length'?: string | boolean };
 
 export function parseEntityTypes(s: string | undefined): EntityType[] | undefined {
   if (s === undefined) return undefined;
@@ -39,7 +51,8 @@ export function parseEntityTypes(s: string | undefined): EntityType[] | undefine
   return parts as EntityType[];
 }
 
-export function pipelineOptionsFrom(v: Values): PipelineOptions {
+/** Pipeline options from the model flags (LLM validation included when `--validate-with` is given). */
+export function pipelineOptionsFrom(v: ModelValues): PipelineOptions {
   const o: PipelineOptions = {};
   if (typeof v.model === 'string') o.model = v.model;
   if (typeof v['relation-model'] === 'string') o.relationModel = v['relation-model'];
@@ -49,7 +62,7 @@ export function pipelineOptionsFrom(v: Values): PipelineOptions {
     if (!Number.isInteger(n) || n <= 0) throw new MedicalNerError('INVALID_OPTION', `--max-length must be a positive integer`);
     o.maxTextLength = n;
   }
-  return o;
+  return applyLlmFlags(o, v);
 }
 
 export function runOptionsFrom(v: Values): RunOptions {

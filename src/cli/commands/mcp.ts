@@ -1,11 +1,10 @@
 /** `medical-ner mcp`: the MCP server (stdio by default, streamable HTTP with --http). */
 import { parseArgs } from 'node:util';
-import { LLM_FLAGS, LLM_USAGE, applyLlmFlags } from '../../llm/index.js';
 import { serveHttp, serveStdio } from '../../mcp/server.js';
 import { createExtractor } from '../../server/extractor.js';
 import { DEFAULT_LIMITS, NerService } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { pipelineOptionsFrom } from '../options.js';
+import { MODEL_FLAGS, MODEL_USAGE, pipelineOptionsFrom } from '../options.js';
 import { intFlag } from './serve.js';
 
 registerCommand({
@@ -18,10 +17,7 @@ registerCommand({
   --api-key <key>           with --http: require x-api-key (default: env MEDICAL_NER_API_KEY)
   --workers <n>             worker threads running the pipeline (default 0 = in-process)
   --max-length <n>          longest text, UTF-16 code units (default ${DEFAULT_LIMITS.maxTextLength})
-  --model <name>            NER model (default: best shipped; 'baseline' always available)
-  --relation-model <name>   relation model
-  --models-dir <dir>        load models from this folder
-${LLM_USAGE}`,
+${MODEL_USAGE}`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -32,15 +28,12 @@ ${LLM_USAGE}`,
         'api-key': { type: 'string' },
         workers: { type: 'string' },
         'max-length': { type: 'string' },
-        model: { type: 'string' },
-        'relation-model': { type: 'string' },
-        'models-dir': { type: 'string' },
-        ...LLM_FLAGS,
+        ...MODEL_FLAGS,
       },
       allowPositionals: false,
     });
     const maxTextLength = intFlag(values['max-length'], 'max-length') ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = applyLlmFlags({ ...pipelineOptionsFrom(values), maxTextLength }, values);
+    const pipelineOptions = { ...pipelineOptionsFrom(values), maxTextLength };
     const service = new NerService(createExtractor(intFlag(values.workers, 'workers', 0) ?? 0, pipelineOptions), { maxTextLength });
     if (!values.http) {
       await serveStdio(service);

@@ -1,11 +1,10 @@
 /** `medical-ner serve`: the HTTP API, OpenAPI docs and the web viewer. */
 import { parseArgs } from 'node:util';
 import { MedicalNerError } from '../../core/errors.js';
-import { LLM_FLAGS, LLM_USAGE, applyLlmFlags } from '../../llm/index.js';
 import { startServer } from '../../server/app.js';
 import { DEFAULT_LIMITS } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { pipelineOptionsFrom } from '../options.js';
+import { MODEL_FLAGS, MODEL_USAGE, pipelineOptionsFrom } from '../options.js';
 
 export function intFlag(v: unknown, name: string, min = 1): number | undefined {
   if (v === undefined) return undefined;
@@ -28,10 +27,7 @@ registerCommand({
   --max-texts <n>           most texts per request (default ${DEFAULT_LIMITS.maxTexts})
   --log-level <level>       pino level: fatal, error, warn, info (default), debug, silent
   --no-web                  do not serve the web viewer
-  --model <name>            NER model (default: best shipped; 'baseline' always available)
-  --relation-model <name>   relation model
-  --models-dir <dir>        load models from this folder
-${LLM_USAGE}
+${MODEL_USAGE}
 Request bodies and note text are never logged. SIGTERM/SIGINT: stop accepting, finish in-flight requests, stop workers.`,
   async run(argv) {
     const { values } = parseArgs({
@@ -43,19 +39,16 @@ Request bodies and note text are never logged. SIGTERM/SIGINT: stop accepting, f
         'api-key': { type: 'string' },
         cors: { type: 'string' },
         'body-limit': { type: 'string' },
-        'max-length': { type: 'string' },
         'max-texts': { type: 'string' },
         'log-level': { type: 'string' },
         'no-web': { type: 'boolean' },
-        model: { type: 'string' },
-        'relation-model': { type: 'string' },
-        'models-dir': { type: 'string' },
-        ...LLM_FLAGS,
+        'max-length': { type: 'string' },
+        ...MODEL_FLAGS,
       },
       allowPositionals: false,
     });
     const maxTextLength = intFlag(values['max-length'], 'max-length') ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = applyLlmFlags({ ...pipelineOptionsFrom(values), maxTextLength }, values);
+    const pipelineOptions = { ...pipelineOptionsFrom(values), maxTextLength };
     const { url, closed } = await startServer({
       port: intFlag(values.port, 'port', 0) ?? 8080,
       host: values.host ?? '127.0.0.1',
