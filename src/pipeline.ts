@@ -55,9 +55,11 @@ export class Pipeline {
     return toResult(await this.run(text, options));
   }
 
-  /** One short run so that lazily loaded resources (the lexicon, first-call allocations) are ready. */
+  /** Loads what components load lazily (the lexicon, its search indexes) and makes first-call allocations. */
   async warmUp(): Promise<void> {
+    for (const s of this.steps) await s.warmUp?.();
     await this.run('Warm-up: metformin 500 mg for type 2 diabetes, no chest pain.');
+    this.componentMs.clear();
   }
 
   async dispose(): Promise<void> {

@@ -17,6 +17,8 @@ export interface RunOptions {
 export interface Component {
   readonly name: string;
   process(doc: Doc, options: RunOptions): void | Promise<void>;
+  /** Load or build what the first document would otherwise wait for (long-running processes call it). */
+  warmUp?(): void | Promise<void>;
   /** Release native resources (ONNX sessions, …). */
   dispose?(): void | Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * Entity linking: the `linker` component fills `codes`, `preferred_name` and `attributes.link_score`
  * on entities from the open lexicon in lexicons/ (built by scripts/build-lexicon.ts). The lexicon is loaded
- * on the first document, not when the pipeline is built.
+ * on the first document (or by `warmUp()`), not when the pipeline is built.
  */
 import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
@@ -36,6 +36,9 @@ export function linkerComponent(options: LinkerComponentOptions = {}): Component
     process(doc: Doc, run: RunOptions) {
       if (run.link === false || !doc.entities.length) return;
       getLinker(lexiconDir, linkerOptions).linkDoc(doc);
+    },
+    warmUp() {
+      getLinker(lexiconDir, linkerOptions).prepare();
     },
   };
 }

@@ -301,17 +301,28 @@ export class Linker {
     return ix;
   }
 
+  /** The trigram indexes searched for a mention of this type (built on first use). */
+  private indexesFor(type: EntityType | null): [string, NgramIndex][] {
+    const lex = this.lexicon;
+    if (!type) return [['all', this.ngramIndex('all', (_c, tier) => tier < 2)]];
+    const indexes: [string, NgramIndex][] = [];
+    const ti = lex.types.indexOf(type);
+    // curated names only (lab tests: all, their common names are derived), which keeps the indexes small
+    const allTiers = type === 'LAB_TEST';
+    if (ti >= 0) indexes.push([type, this.ngramIndex(type, (c, tier) => lex.ctype[c] === ti && (allTiers || tier < 2))]);
+    if (type !== 'GENE') indexes.push(['untyped', this.ngramIndex('untyped', (c, tier) => lex.ctype[c] === -1 && tier < 2)]);
+    return indexes;
+  }
+
+  /** Builds every trigram index now (servers call it at start so that no request pays for it). */
+  prepare(): void {
+    if (this.fuzzy) for (const t of LINKABLE_TYPES) this.indexesFor(t);
+  }
+
   private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number): void {
     if (nk.replace(/ /g, '').length < 5) return;
     const lex = this.lexicon;
-    const indexes: [string, NgramIndex][] = [];
-    if (type) {
-      const ti = lex.types.indexOf(type);
-      // curated names only (lab tests: all, their common names are derived), which keeps the indexes small
-      const allTiers = type === 'LAB_TEST';
-      if (ti >= 0) indexes.push([type, this.ngramIndex(type, (c, tier) => lex.ctype[c] === ti && (allTiers || tier < 2))]);
-      if (type !== 'GENE') indexes.push(['untyped', this.ngramIndex('untyped', (c, tier) => lex.ctype[c] === -1 && tier < 2)]);
-    } else indexes.push(['all', this.ngramIndex('all', (_c, tier) => tier < 2)]);
+    const indexes = this.indexesFor(type);
     for (const [name, ix] of indexes) {
       const key = `${name}\u0000${nk}`;
       let hits = this.ngramHits.get(key);
