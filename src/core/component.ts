@@ -35,6 +35,8 @@ export interface PipelineOptions {
   maxTextLength?: number;
   /** Directory holding the models (defaults to the package's own models/). */
   modelsDir?: string;
+  /** Intra-op threads of a neural model (default 2; a server's worker pool divides the cores among its workers). */
+  threads?: number;
 }
 
 /** Component factories by name (`sentences`, `sections`, `linker`, `context`, `relations`, …). */

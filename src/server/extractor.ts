@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PipelineOptions, RunOptions } from '../core/component.js';
 import { MedicalNerError } from '../core/errors.js';
@@ -154,7 +155,9 @@ export class WorkerPool implements Extractor {
 
   private spawn(): Slot {
     const { entry, eval: isEval } = workerEntry();
-    const worker = new Worker(entry, { eval: isEval, workerData: { pipelineOptions: this.pipelineOptions }, execArgv: workerExecArgv() });
+    // the cores are shared among the workers, so that N workers do not oversubscribe them
+    const threads = this.pipelineOptions.threads ?? Math.max(1, Math.floor(availableParallelism() / this.size));
+    const worker = new Worker(entry, { eval: isEval, workerData: { pipelineOptions: { ...this.pipelineOptions, threads } }, execArgv: workerExecArgv() });
     let onReady!: () => void;
     let onFail!: (e: Error) => void;
     const slot: Slot = { worker, busy: undefined, up: false, exited: false, ready: new Promise<void>((res, rej) => ((onReady = res), (onFail = rej))) };

@@ -4,7 +4,7 @@
  * in the same run so the speed ratio means something on a noisy machine. Prints JSON.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchNotes } from '../../bench/notes.js';
@@ -14,6 +14,7 @@ import { getLinker } from '../../linking/index.js';
 import { nerModels } from '../../ner/model.js';
 import { OnnxNerModel } from '../../ner/onnx/index.js';
 import { defaultModelName, pipeline } from '../../pipeline.js';
+import { WordPieceTokenizer } from '../../text/wordpiece.js';
 import { registerCommand } from '../command.js';
 
 /** Made by `python training/make_reference_bert.py`: BERT-base size (12 x 768), random weights, int8 like ours. */
@@ -28,6 +29,8 @@ interface WorkerResult {
   load_ms: number;
   docs_per_s: number;
   words_per_s: number;
+  /** WordPiece tokens of the notes (ner-minilm's vocabulary, no windows or [CLS]/[SEP]) per second. */
+  wordpieces_per_s: number;
   latency_ms: { p50: number; p95: number; mean: number; max: number };
   peak_rss_mb: number;
   entities: number;
@@ -73,6 +76,8 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
   const secs = (performance.now() - t1) / 1000;
   await p.dispose();
   const words = notes.reduce((a, x) => a + x.text.split(/\s+/).filter(Boolean).length, 0);
+  const wp = new WordPieceTokenizer(readFileSync(packagePath('models', 'ner-minilm', 'vocab.txt'), 'utf8').split(/\r?\n/), { lowercase: true, stripAccents: true });
+  const pieces = notes.reduce((a, x) => a + wp.tokenize(x.text).length, 0);
   const r2 = (x: number) => Number(x.toFixed(2));
   return {
     model,
@@ -83,6 +88,7 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
     load_ms: r2(load),
     docs_per_s: r2(notes.length / secs),
     words_per_s: r2(words / secs),
+    wordpieces_per_s: r2(pieces / secs),
     latency_ms: { p50: r2(quantile(lat, 0.5)), p95: r2(quantile(lat, 0.95)), mean: r2(lat.reduce((a, b) => a + b, 0) / lat.length), max: r2(Math.max(...lat)) },
     peak_rss_mb: r2(process.resourceUsage().maxRSS / 1024),
     entities,

@@ -237,7 +237,7 @@ export function registerOnnxModels(modelsRoot = packagePath('models')): void {
     if (!existsSync(cfgPath) || !existsSync(join(dir, 'model.onnx'))) continue;
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Partial<OnnxNerConfig> & { task?: string };
     if (!Array.isArray(cfg.types) || (cfg.task && cfg.task !== 'ner')) continue;
-    nerModels.register(name, (o) => OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir), `ONNX transformer NER (${cfg.types.length} types)`);
+    nerModels.register(name, (o) => OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir, o.threads ? { threads: o.threads } : {}), `ONNX transformer NER (${cfg.types.length} types)`);
   }
 }
 
