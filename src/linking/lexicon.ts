@@ -251,14 +251,14 @@ export class Lexicon {
     return out;
   }
 
-  /** All names, preferred first (PharmGKB additions last). */
-  names(c: number): string[] {
+  /** The concept's names, preferred first, PharmGKB additions last (at most `limit`). */
+  names(c: number, limit = Infinity): string[] {
     const out: string[] = [];
     if (c < this.baseConcepts) {
-      for (let j = this.nameStart[c]!; j < this.nameStart[c + 1]!; j++) out.push(this.name(j));
+      for (let j = this.nameStart[c]!; j < this.nameStart[c + 1]! && out.length < limit; j++) out.push(this.name(j));
     }
     const x = this.extra.get(c);
-    if (x) for (const n of x.names) out.push(n);
+    if (x) for (const n of x.names) if (out.length < limit) out.push(n);
     return out;
   }
 

@@ -78,6 +78,7 @@ const VARIANT_FACTOR = 0.9;
 const DOC_ABBREV_FACTOR = 0.98;
 const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
+/** Bound of each memo (n-gram hits, concept name words); a full memo is simply emptied. */
 const NGRAM_CACHE_SIZE = 50_000;
 
 const DISEASE_MODIFIERS = new Set([
@@ -126,6 +127,7 @@ export class Linker {
   private readonly ngram = new Map<string, NgramIndex>();
   /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
   private readonly ngramHits = new Map<string, NgramHit[]>();
+  private readonly nameWordsMemo = new Map<number, string[]>();
 
   constructor(
     readonly lexicon: Lexicon,
@@ -336,6 +338,19 @@ export class Linker {
     }
   }
 
+  /** Distinct content words of a concept's first curated names (memoised: disambiguation asks again and again). */
+  private nameWords(c: number): string[] {
+    let words = this.nameWordsMemo.get(c);
+    if (!words) {
+      const lex = this.lexicon;
+      const set = new Set<string>();
+      for (const n of lex.names(c, Math.min(20, lex.curatedCount(c)))) for (const w of normTokens(n)) if (w.length > 2 && !isStopWord(w) && !isGenericWord(w)) set.add(w);
+      if (this.nameWordsMemo.size >= NGRAM_CACHE_SIZE) this.nameWordsMemo.clear();
+      this.nameWordsMemo.set(c, (words = [...set]));
+    }
+    return words;
+  }
+
   /** Small bonuses that break ties: document context, exact-case name, prior. */
   private disambiguate(text: string, list: LinkCandidate[], ctx: LinkContext | undefined): void {
     const lex = this.lexicon;
@@ -345,15 +360,11 @@ export class Linker {
     for (const c of list) {
       if (c.score < top - 0.1) break;
       let bonus = (lex.prior[c.concept]! / 100) * 0.02;
-      const all = lex.names(c.concept);
-      if (all.slice(0, 50).includes(text.trim())) bonus += 0.01;
+      if (lex.names(c.concept, 50).includes(text.trim())) bonus += 0.01;
       if (ctx) {
         // words of the concept's curated names (not the mention's own) found elsewhere in the document
-        const names = all.slice(0, Math.min(20, lex.curatedCount(c.concept)));
-        const words = new Set<string>();
-        for (const n of names) for (const w of normTokens(n)) if (w.length > 2 && !mention.has(w) && !isStopWord(w) && !isGenericWord(w)) words.add(w);
         let hits = 0;
-        for (const w of words) if (ctx.tokens.has(w)) hits++;
+        for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
         bonus += Math.min(0.02, 0.01 * hits);
       }
       c.score += bonus;

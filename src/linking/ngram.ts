@@ -64,7 +64,10 @@ export class NgramIndex {
   private readonly post: Uint32Array;
   private readonly idf: Float32Array;
   private readonly extraKeys: string[];
+  // scratch buffers reused by every search
   private counts: Uint16Array | undefined;
+  private touched: Int32Array | undefined;
+  private mark: Uint8Array | undefined;
   readonly buildMs: number;
 
   constructor(
@@ -143,30 +146,39 @@ export class NgramIndex {
     if (m < 3) return [];
     // count shared trigrams for every key that has any (typed-array counters, touched list)
     const counts = (this.counts ??= new Uint16Array(this.keys.length));
-    const touched: number[] = [];
+    const touched = (this.touched ??= new Int32Array(this.keys.length));
+    let nt = 0;
     for (let j = 0; j < m; j++) {
       const t = q[j]!;
       for (let p = this.start[t]!, e = this.start[t + 1]!; p < e; p++) {
         const i = this.post[p]!;
-        if (counts[i]++ === 0) touched.push(i);
+        if (counts[i]++ === 0) touched[nt++] = i;
       }
     }
     // unweighted Dice as a filter, then the IDF-weighted score for the best few hundred
     const floor = Math.max(0.3, minScore - 0.15);
-    const pre: [number, number][] = [];
-    for (const i of touched) {
+    const pre: number[] = [];
+    const dice = new Map<number, number>();
+    for (let k = 0; k < nt; k++) {
+      const i = touched[k]!;
       const d = (2 * counts[i]!) / (m + this.triCount[i]!);
       counts[i] = 0;
-      if (d >= floor) pre.push([i, d]);
+      if (d >= floor) {
+        pre.push(i);
+        dice.set(i, d);
+      }
     }
-    pre.sort((a, b) => b[1] - a[1]);
-    const qset = new Set(q);
+    pre.sort((a, b) => dice.get(b)! - dice.get(a)!);
+    const inQuery = (this.mark ??= new Uint8Array(ALPHA ** 3));
     let qw = 0;
-    for (let j = 0; j < m; j++) qw += this.idf[q[j]!]!;
+    for (let j = 0; j < m; j++) {
+      qw += this.idf[q[j]!]!;
+      inQuery[q[j]!] = 1;
+    }
     const tmp = new Uint32Array(MAX_KEY + 2);
     const norm = this.lex.norm;
     const hits: NgramHit[] = [];
-    for (const [i] of pre.slice(0, 300)) {
+    for (const i of pre.slice(0, 300)) {
       const id = this.keys[i]!;
       let n: number;
       if (id >= 0) {
@@ -181,11 +193,12 @@ export class NgramIndex {
       for (let j = 0; j < n; j++) {
         const w = this.idf[tmp[j]!]!;
         kw += w;
-        if (qset.has(tmp[j]!)) inter += w;
+        if (inQuery[tmp[j]!]) inter += w;
       }
       const score = (2 * inter) / (qw + kw);
       if (score >= minScore) hits.push({ key: id, text: this.keyText(i), score });
     }
+    for (let j = 0; j < m; j++) inQuery[q[j]!] = 0;
     hits.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
     return hits.slice(0, limit);
   }
