@@ -280,7 +280,7 @@ test('negation scopes (BioScope style): clause-bounded, subject of a passive inc
   assert.deepEqual(negationScopes('This is not only true but also useful.'), []);
 });
 
-test('cost: 2,000 sentences with entities in well under a second', () => {
+test('a long note (2,000 sentences): every entity gets the same attributes as in a short one (speed: see the bench)', () => {
   const sentence = 'The patient denies chest pain but reports cough, history of MI, mother with diabetes. ';
   const text = sentence.repeat(2000);
   const doc: Doc = { text, entities: [], relations: [] };
@@ -291,12 +291,8 @@ test('cost: 2,000 sentences with entities in well under a second', () => {
       doc.entities.push({ id: `T${doc.entities.length}`, text: t, type: 'DISEASE', start: i, end: i + t.length, confidence: 1 });
     }
   }
-  const t0 = performance.now();
   assertContext(doc);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 2000, `took ${ms} ms`);
-  assert.equal(doc.entities[0]!.attributes!.assertion, 'absent');
-  assert.equal(doc.entities[1]!.attributes!.assertion, 'present');
-  assert.equal(doc.entities[2]!.attributes!.temporality, 'historical');
-  assert.equal(doc.entities[3]!.attributes!.experiencer, 'family');
+  const got = doc.entities.map((e, i) => [i % 4, e.attributes!.assertion, e.attributes!.temporality, e.attributes!.experiencer].join(' '));
+  const want = ['0 absent current patient', '1 present current patient', '2 present historical patient', '3 present historical family'];
+  assert.deepEqual([...new Set(got)].sort(), want);
 });

@@ -192,14 +192,6 @@ describe('linker component', () => {
     await linkerComponent().process(d, { link: false });
     assert.ok(d.entities.every((e) => e.codes === undefined && e.preferred_name === undefined));
   });
-  it('links a mention in well under a millisecond once loaded', () => {
-    const linker = getLinker();
-    const ctx = linker.context('');
-    const t0 = performance.now();
-    for (let i = 0; i < 200; i++) linker.link(i % 2 ? 'type 2 diabetes' : 'metformin', i % 2 ? 'DISEASE' : 'DRUG', ctx);
-    const perCall = (performance.now() - t0) / 200;
-    assert.ok(perCall < 2, `${perCall.toFixed(3)} ms per call`);
-  });
 });
 
 describe('linking eval task', () => {
