@@ -12,6 +12,8 @@
  *                MACCROBAT train (CAUSE medication → finding); dev splits calibrate
  *   dosage       ADE train (DOSE), MACCROBAT train (MODIFY dosage → medication)
  *   location     MACCROBAT train (MODIFY biological structure → sign/symptom or disease)
+ * Then the document head (src/relations/document.ts): cross-sentence drug→disease concept pairs of BC5CDR
+ * train (CID → CAUSES), threshold for the best document-level CID F1 on BC5CDR dev.
  * Test splits are never read. Deterministic for a given seed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,12 +21,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
 import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
-import { CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
+import { conceptIds, CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
 import type { HeadDef } from '../src/relations/data.js';
-import { sentencePairs } from '../src/relations/extract.js';
+import type { DocHeadJson } from '../src/relations/document.js';
+import { documentPairs } from '../src/relations/document.js';
+import { RelationExtractor, sentencePairs } from '../src/relations/extract.js';
 import { pairFeatures, pairView } from '../src/relations/features.js';
-import type { Example, HeadJson, LrModelJson } from '../src/relations/lr.js';
-import { DEFAULT_TRAIN, fitPlatt, logit, predicateProbabilities, sigmoid, softmaxScores, trainSoftmax } from '../src/relations/lr.js';
+import type { Example } from '../src/ml/linear.js';
+import { DEFAULT_TRAIN, fitPlatt, logit, sigmoid, softmaxScores, trainSoftmax } from '../src/ml/linear.js';
+import type { HeadJson, LrModelJson } from '../src/relations/lr.js';
+import { predicateProbabilities } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 const { values: args } = parseArgs({
@@ -163,7 +169,70 @@ for (const def of HEAD_DEFS) {
   log(def.name, `${Object.keys(weights).length} features, ${seconds.toFixed(1)}s`, JSON.stringify(report));
 }
 
-const model: LrModelJson = { format: 'relations-lr/1', created: new Date().toISOString().slice(0, 10), heads };
+// ---- document head: cross-sentence drug→disease concept pairs (BC5CDR CID), over the sentence heads' output
+const sentenceExtractor = new RelationExtractor({ name: 'relations-lr', model: { format: 'relations-lr/1', heads } });
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
+interface DocCase {
+  examples: (Example & { label: boolean })[];
+  /** Concept pairs found by the sentence level, and the gold CID pairs. */
+  sentencePairs: Set<string>;
+  gold: Set<string>;
+}
+function documentCases(docs: AnnotatedDoc[]): DocCase[] {
+  return docs.map((ad) => {
+    const doc = goldDoc(ad);
+    const ids = new Map(ad.mentions.map((m) => [m.id, conceptIds(m)]));
+    const gold = new Set(ad.relations.filter((r) => r.label === 'CID').map((r) => pairKey(r.arg1, r.arg2)));
+    const found = sentenceExtractor.extract(doc, doc.sentences!);
+    const sentencePairs = new Set<string>();
+    for (const r of found) if (r.predicate === 'CAUSES') for (const c of ids.get(r.subject) ?? []) for (const d of ids.get(r.object) ?? []) sentencePairs.add(pairKey(c, d));
+    const examples = documentPairs(doc, doc.sentences!, found).map((p) => {
+      const cs = p.drug.mentions.flatMap((m) => ids.get(m.id) ?? []);
+      const ds = p.disease.mentions.flatMap((m) => ids.get(m.id) ?? []);
+      const label = cs.some((c) => ds.some((d) => gold.has(pairKey(c, d))));
+      return { features: p.features, allowed: [label ? 1 : 0], label };
+    });
+    return { examples, sentencePairs, gold };
+  });
+}
+const docTrain = documentCases(loadCorpus('bc5cdr', 'train'));
+const docCal = documentCases(loadCorpus('bc5cdr', 'dev'));
+const docExamples = docTrain.flatMap((c) => c.examples);
+const docWeights = trainSoftmax(docExamples, 2, opts);
+// threshold: best document-level CID F1 on BC5CDR dev, sentence-level pairs plus the cross-sentence ones
+let docBest = { t: 1, f1: -1, p: 0, r: 0 };
+const sentenceOnly = { tp: 0, fp: 0, fn: 0 };
+for (let t = 0.2; t <= 1.001; t += 0.05) {
+  let tp = 0, fp = 0, fn = 0;
+  for (const c of docCal) {
+    const pred = new Set(c.sentencePairs);
+    let extraTp = 0, extraFp = 0;
+    for (const ex of c.examples) if (softmaxScores(docWeights, ex.features)[1]! >= t) ex.label ? extraTp++ : extraFp++;
+    const stp = [...pred].filter((k) => c.gold.has(k)).length;
+    tp += stp + extraTp;
+    fp += pred.size - stp + extraFp;
+    fn += c.gold.size - stp - extraTp;
+  }
+  const P = tp + fp ? tp / (tp + fp) : 0;
+  const R = tp + fn ? tp / (tp + fn) : 0;
+  const f1 = P + R ? (2 * P * R) / (P + R) : 0;
+  if (t > 1 - 1e-9) Object.assign(sentenceOnly, { tp, fp, fn, f1 });
+  if (f1 > docBest.f1 + 1e-9) docBest = { t: Math.round(t * 100) / 100, f1, p: P, r: R };
+}
+const documentHead: DocHeadJson = { name: 'cid_document', ...docWeights, threshold: docBest.t };
+trainReport.cid_document = {
+  train: `BC5CDR train: ${docExamples.length} cross-sentence drug–disease concept pairs, ${docExamples.filter((e) => e.label).length} CID`,
+  cal: 'BC5CDR dev (threshold for the best document-level CID F1, sentence-level pairs included)',
+  threshold: docBest.t,
+  cal_f1_with: docBest.f1,
+  cal_precision_with: docBest.p,
+  cal_recall_with: docBest.r,
+  cal_sentence_level_only: sentenceOnly,
+  features: Object.keys(docWeights.weights).length,
+};
+log('cid_document', JSON.stringify(trainReport.cid_document));
+
+const model: LrModelJson = { format: 'relations-lr/1', created: new Date().toISOString().slice(0, 10), heads, document: documentHead };
 mkdirSync(args.out!, { recursive: true });
 writeFileSync(join(args.out!, 'model.json'), JSON.stringify(model));
 writeFileSync(

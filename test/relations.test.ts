@@ -93,6 +93,34 @@ test('rules: evidence is the sentence span; no pairs across sentences', () => {
   }
 });
 
+test('cross-sentence: drug and disease concepts that never share a sentence go to the document head', () => {
+  const text = 'Cisplatin nephrotoxicity in children. Fifteen children received cisplatin for solid tumours. Four of them developed hypomagnesemia.';
+  const d = docWith(text, [
+    ['Cisplatin', 'DRUG', 1, undefined],
+    ['nephrotoxicity', 'DISEASE'],
+    ['cisplatin', 'DRUG'],
+    ['hypomagnesemia', 'DISEASE'],
+  ]);
+  d.entities[0]!.codes = { mesh: 'D002945' };
+  d.entities[2]!.codes = { mesh: 'D002945' }; // one concept, two spellings
+  // a head that fires on "the drug is in the title": the mechanism, not the trained weights, is under test
+  const head = { name: 'cid_document' as const, bias: [0, -1], weights: { 'dT=true': [0, 3] }, threshold: 0.5 };
+  const x = new RelationExtractor({ name: 'doc-test', rules: false, model: { format: 'relations-lr/1', heads: [], document: head } });
+  const rels = x.extract(d, undefined, { crossSentence: true });
+  assert.deepEqual(triples(d, rels), ['cisplatin CAUSES hypomagnesemia'], 'only the pair with no shared sentence; nephrotoxicity shares the title');
+  const r = rels[0]!;
+  assert.equal(r.subject, 'T3', 'the closest mention of the drug concept');
+  assert.deepEqual([r.evidence!.start, r.evidence!.end], [text.indexOf('Fifteen'), text.length], 'evidence from the first to the last sentence of the pair');
+  assert.equal(r.evidence!.text, text.slice(r.evidence!.start, r.evidence!.end));
+  assert.equal(r.attributes?.cross_sentence, true);
+  assert.equal(r.attributes?.method, 'document');
+  assert.deepEqual(x.extract(d), [], 'off unless crossSentence is asked for');
+  assert.ok(loadLrModel().document, 'the shipped model has a trained document head');
+  // no entities, or only one side: nothing
+  assert.deepEqual(x.extract(docWith(text, []), undefined, { crossSentence: true }), []);
+  assert.deepEqual(x.extract(docWith(text, [['Cisplatin', 'DRUG'], ['cisplatin', 'DRUG']]), undefined, { crossSentence: true }), []);
+});
+
 test('negated participants are flagged, not dropped', () => {
   const d = docWith('No tenderness over the lumbar spine.', [
     ['tenderness', 'DISEASE', 1, { assertion: 'absent' }],

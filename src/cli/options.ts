@@ -28,6 +28,7 @@ export const PIPELINE_FLAGS = {
   'extract-relations': { type: 'boolean' },
   'no-relations': { type: 'boolean' },
   'no-context': { type: 'boolean' },
+  'cross-sentence': { type: 'boolean' },
   'output-format': { type: 'string', default: 'json' },
   'max-length': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
@@ -36,6 +37,7 @@ export const PIPELINE_USAGE = `  --entity-types A,B        keep only these types
   --link / --no-link        fill concept codes (default: on)
   --extract-relations / --no-relations   relations (default: on)
   --no-context              skip negation/experiencer/temporality
+  --cross-sentence          also drug→disease CAUSES across sentences (document level; for abstracts)
   --output-format <fmt>     json (default), fhir, cypher, turtle, bioc, pubtator, brat
   --max-length <n>          reject texts longer than n UTF-16 code units (default 1000000)
 ${MODEL_USAGE}`;
@@ -71,6 +73,7 @@ export function runOptionsFrom(v: Values): RunOptions {
   if (types) o.entityTypes = types;
   if (v['no-link']) o.link = false;
   if (v['no-relations']) o.relations = false;
+  if (v['cross-sentence']) o.crossSentence = true;
   if (v['no-context']) o.context = false;
   return o;
 }

@@ -11,6 +11,11 @@ export interface RunOptions {
   relations?: boolean;
   /** Add assertion/experiencer/temporality attributes. Default true. */
   context?: boolean;
+  /**
+   * Also look for drug→disease CAUSES across sentences (document level, as BC5CDR CID scores it). Default
+   * false: the document head was trained on abstracts, and on clinical notes it fired wrongly.
+   */
+  crossSentence?: boolean;
 }
 
 /** One pipeline step with one job: it reads the Doc and adds to it. */

@@ -239,7 +239,8 @@ export function scoreGoldEntities(corpus: string, docs: readonly AnnotatedDoc[],
   let goldPairs = 0;
   for (const ad of docs) {
     const doc = goldDoc(ad);
-    const rels = extractor.extract(doc, doc.sentences);
+    // document-level corpora score cross-sentence pairs too
+    const rels = extractor.extract(doc, doc.sentences, { crossSentence: def.level === 'concept' });
     const ents = new Map(doc.entities.map((e) => [e.id, e]));
     const gold = def.gold(ad);
     if (def.level === 'mention') {
@@ -301,7 +302,7 @@ export async function scoreEndToEnd(corpus: string, docs: readonly AnnotatedDoc[
   const exact = new RelationScorer(SYMMETRIC);
   try {
     for (const ad of docs) {
-      const doc: Doc = await p.run(ad.text, { entityTypes: types }, ad.id);
+      const doc: Doc = await p.run(ad.text, { entityTypes: types, crossSentence: def.level === 'concept' }, ad.id);
       const ents = new Map(doc.entities.map((e) => [e.id, e]));
       const gold = def.gold(ad);
       if (def.level === 'mention') {

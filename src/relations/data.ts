@@ -52,11 +52,22 @@ export const HEAD_DEFS: readonly HeadDef[] = [
   { name: 'location', subject: ['DISEASE'], object: ['ANATOMY'], symmetric: false, classes: ['NONE', 'LOCATED_IN'], predicates: { LOCATED_IN: 'LOCATED_IN' } },
 ];
 
-/** The gold mentions that carry a canonical type, as entities (id = mention id; discontinuous: outer span). */
+const MESH_ID = /^(?:MESH:)?([CD]\d{6,9})$/;
+
+/**
+ * The gold mentions that carry a canonical type, as entities (id = mention id; discontinuous: outer span).
+ * A gold MeSH id becomes `codes.mesh`, as a perfect linker would give it (BC5CDR's CID task gives gold
+ * entities with their ids).
+ */
 export function goldDoc(ad: AnnotatedDoc): Doc {
   const entities: Entity[] = ad.mentions
     .filter((m) => m.type && m.end > m.start)
-    .map((m) => ({ id: m.id, text: ad.text.slice(m.start, m.end), type: m.type!, start: m.start, end: m.end, confidence: 1 }));
+    .map((m) => {
+      const e: Entity = { id: m.id, text: ad.text.slice(m.start, m.end), type: m.type!, start: m.start, end: m.end, confidence: 1 };
+      const mesh = MESH_ID.exec(conceptIds(m)[0]?.split(/[|+]/)[0] ?? '')?.[1];
+      if (mesh) e.codes = { mesh };
+      return e;
+    });
   const doc: Doc = { id: ad.id, text: ad.text, entities, relations: [] };
   doc.sentences = corpusSentences(ad);
   return doc;

@@ -2,6 +2,8 @@
  * Relation extraction over a Doc: candidate pairs are entities of one sentence whose types fit a
  * rule or a classifier head; rules (precise patterns) and the classifier (calibrated probability)
  * both vote, rules win conflicts. INTERACTS_WITH is reported once per pair (subject = first in text).
+ * On request (`crossSentence`), where the model has a document head, drug→disease concepts that never
+ * share a sentence (document.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import type { Doc, Entity, Predicate, Relation, Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
 import type { CueLexicon, PairView, SentenceView } from './features.js';
 import { pairFeatures, pairView, sentenceView } from './features.js';
+import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
 import { predictHead } from './lr.js';
 import type { CompiledRule, RuleSet } from './rules.js';
@@ -113,12 +116,30 @@ export class RelationExtractor {
   }
 
   /** The relations of a Doc whose entities (with ids) are set. Does not modify the Doc. */
-  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc)): Relation[] {
+  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}): Relation[] {
     const entities = doc.entities.filter((e) => e.id);
     if (entities.length < 2) return [];
     const proposals: Proposal[] = [];
     for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object));
-    return this.resolve(doc, proposals);
+    const relations = this.resolve(doc, proposals);
+    const head = this.config.model?.document;
+    if (head && options.crossSentence) relations.push(...this.crossSentence(doc, head, sentences, relations));
+    return relations;
+  }
+
+  /** Document-level CAUSES between drug and disease concepts that never share a sentence. */
+  private crossSentence(doc: Doc, head: DocHeadJson, sentences: readonly Span[], found: readonly Relation[]): Relation[] {
+    const out: Relation[] = [];
+    for (const pair of documentPairs(doc, sentences, found)) {
+      const p = documentScore(head, pair);
+      if (p < head.threshold) continue;
+      const ev = documentEvidence(sentences, pair.subject, pair.object);
+      const attributes: Record<string, unknown> = { source: this.name, method: 'document', model_confidence: round(p), cross_sentence: true };
+      const negated = (['subject', 'object'] as const).filter((k) => pair[k].attributes?.assertion === 'absent');
+      if (negated.length) Object.assign(attributes, { negated: true, negated_participants: negated });
+      out.push({ id: `R${found.length + out.length + 1}`, subject: pair.subject.id, predicate: 'CAUSES', object: pair.object.id, confidence: round(p), evidence: { ...ev, text: doc.text.slice(ev.start, ev.end) }, attributes });
+    }
+    return out;
   }
 
   private resolve(doc: Doc, proposals: Proposal[]): Relation[] {

@@ -2,7 +2,8 @@
  * The `relations` component: TREATS, CAUSES, LOCATED_IN, DOSAGE_OF, TEST_FOR, CONTRAINDICATES and
  * INTERACTS_WITH between the entities of one sentence. `PipelineOptions.relationModel` picks the
  * extractor: `relations-lr` (default: rules + logistic-regression pair classifier) or `rules`.
- * `RunOptions.relations === false` turns it off for a call.
+ * `RunOptions.relations === false` turns it off for a call; `RunOptions.crossSentence` adds the document-level
+ * drug→disease head.
  */
 import { components } from '../core/component.js';
 import type { Component } from '../core/component.js';
@@ -20,7 +21,7 @@ export function relationsComponent(modelName: string = DEFAULT_RELATION_MODEL, m
     name: 'relations',
     process(doc, options) {
       if (options.relations === false) return;
-      const found = extractor.extract(doc);
+      const found = extractor.extract(doc, undefined, { crossSentence: options.crossSentence === true });
       const offset = doc.relations.length;
       found.forEach((r, i) => (r.id = `R${offset + i + 1}`));
       doc.relations.push(...found);

@@ -13,6 +13,7 @@ export interface ApiRunFields {
   link?: boolean;
   relations?: boolean;
   context?: boolean;
+  cross_sentence?: boolean;
 }
 
 /** A note given to the API: a bare string, or `{id, text}`. */
@@ -35,6 +36,7 @@ export const runFieldSchemas = {
   link: { type: 'boolean', default: true, description: 'Fill concept codes (UMLS, SNOMED CT, RxNorm, …).' },
   relations: { type: 'boolean', default: true, description: 'Extract relations between entities.' },
   context: { type: 'boolean', default: true, description: 'Add assertion / experiencer / temporality attributes.' },
+  cross_sentence: { type: 'boolean', default: false, description: 'Also find drug→disease CAUSES across sentences (document level; trained on abstracts).' },
 } as const;
 
 export function noteSchema() {
@@ -67,6 +69,7 @@ export function runOptionsFromApi(f: ApiRunFields): RunOptions {
   if (f.link === false) o.link = false;
   if (f.relations === false) o.relations = false;
   if (f.context === false) o.context = false;
+  if (f.cross_sentence === true) o.crossSentence = true;
   return o;
 }
 
