@@ -137,6 +137,17 @@ describe('linker', () => {
     assert.equal(link('IL-6', 'GENE')?.codes.ncbi_gene, '3569');
     assert.equal(link('Glucophage', 'DRUG')?.codes.rxnorm, '6809'); // brand name (PharmGKB)
   });
+  it('corpus aliases (training splits) fix vocabulary gaps; a definition in the document still wins', () => {
+    const lex = getLinker().lexicon;
+    assert.ok((lex.stats.aliases ?? 0) > 1000, 'aliases attached');
+    const aids = link('AIDS', 'DISEASE');
+    assert.equal(aids?.codes.mesh, 'D000163', 'AIDS is the syndrome, not an insemination term');
+    assert.equal(aids?.method, 'corpus-alias');
+    const linker = getLinker();
+    const ctx = linker.context('Patients with atopic dermatitis (AD) were enrolled.');
+    assert.notEqual(linker.link('AD', 'DISEASE', ctx)?.codes.mesh, 'D000544', 'AD defined as atopic dermatitis here, not the corpus alias Alzheimer disease');
+    assert.equal(linker.link('AD', 'DISEASE', ctx)?.method, 'abbreviation');
+  });
   it('uses abbreviations defined in the document, then the clinical list', () => {
     const text = 'Patients with hepatocellular carcinoma (HCC) were treated. HCC recurred.';
     const r = link('HCC', 'DISEASE', text);

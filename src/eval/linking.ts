@@ -8,7 +8,7 @@
  *    - BioRED dev (NCBI Gene for genes; MeSH for diseases and chemicals; BioRED's test split is held out).
  *    Default: on gold mentions (linking alone), plus mention-level accuracy and a threshold sweep.
  *    With `--model NAME`: end to end, the NER model's entities linked by the pipeline's linker.
- * 2. Coverage: for each entity type, the share of predicted entities (the NER model on the test splits of the
+ * 2. Coverage (test split, default model; not with `--model`): for each entity type, the share of predicted entities (the NER model on the test splits of the
  *    NER corpora) that get a UMLS CUI, a SNOMED CT id, an RxNorm id, a LOINC id, …
  * 3. Cost: lexicon load time, RSS, mentions linked per second.
  */
@@ -330,8 +330,9 @@ export async function runLinkingEval(options: EvalOptions): Promise<EvalReport> 
       rows: results.map((r) => [r.corpus, r.type, ...r.sweep.map((s) => pct(s.f1))]),
     });
   }
-  // coverage is defined on the test splits; tuning runs (--split train/dev) skip it
-  const cov = split === 'test' ? await coverage(options) : undefined;
+  // coverage is defined on the test splits for the default model: tuning runs (--split train/dev) and
+  // end-to-end runs (--model) skip it
+  const cov = split === 'test' && !options.model ? await coverage(options) : undefined;
   if (cov) tables.push({
     title: `Coverage: share (%) of predicted entities with each code (model ${cov.model}, test splits of ${cov.corpora.join(', ')})`,
     header: ['type', 'entities', 'linked', 'UMLS CUI', 'SNOMED CT', 'RxNorm', 'LOINC', 'MeSH', 'ICD-10-CM', 'NCBI Gene'],

@@ -119,6 +119,19 @@ export interface PharmgkbFile {
   rows: PharmgkbRow[];
 }
 
+export const ALIASES_FILE = 'corpus-aliases.json.gz';
+
+/** Mention strings the training corpora link to one lexicon concept (scripts/build-aliases.ts). */
+export interface AliasesFile {
+  format: 'medical-ner-corpus-aliases';
+  version: number;
+  /** sha256 of lexicon.bin.gz: concept indices are only valid against that file. */
+  lexicon_sha256: string;
+  sources: string[];
+  rule: string;
+  rows: [type: EntityType, normKey: string, concept: number, count: number][];
+}
+
 /** Code systems stored in the lexicon: the Entity ones plus two extra ones (never copied into Entity.codes). */
 export type LexiconSystem = CodeSystem | 'omim' | 'pharmgkb';
 

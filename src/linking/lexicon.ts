@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { packagePath } from '../core/paths.js';
 import type { Codes, CodeSystem, EntityType } from '../core/types.js';
 import { CODE_SYSTEMS } from '../core/types.js';
-import { LEXICON_FORMAT, parseCodes, unpackContainer, type LexiconHeader, type LexiconSystem, type PharmgkbFile, type SourceInfo } from './format.js';
+import { ALIASES_FILE, LEXICON_FORMAT, parseCodes, unpackContainer, type AliasesFile, type LexiconHeader, type LexiconSystem, type PharmgkbFile, type SourceInfo } from './format.js';
 import { bagKeyFromTokens, NORMALIZER_VERSION, normTokens } from './normalize.js';
 
 export const LEXICON_FILE = 'lexicon.bin.gz';
@@ -115,6 +115,8 @@ export interface LexiconStats {
   bagKeys: number;
   abbreviations: number;
   pharmgkbRows: number;
+  /** Corpus aliases attached (0 without corpus-aliases.json.gz). */
+  aliases?: number;
   /** Compressed bytes on disk (both files). */
   fileBytes: number;
   /** Unpacked bytes held in memory. */
@@ -225,6 +227,18 @@ export class Lexicon {
 
   get size(): number {
     return this.ctype.length;
+  }
+
+  /** Corpus aliases: (type, normalised text) → concept, learned from training splits (corpus-aliases.json.gz). */
+  private readonly aliases = new Map<string, number>();
+
+  setAliases(file: AliasesFile): void {
+    for (const [type, key, concept] of file.rows) if (concept < this.size) this.aliases.set(`${type}\u0000${key}`, concept);
+    this.stats.aliases = this.aliases.size;
+  }
+
+  alias(type: EntityType, normKey: string): number | undefined {
+    return this.aliases.get(`${type}\u0000${normKey}`);
   }
 
   typeOf(c: number): EntityType | null {
@@ -370,6 +384,12 @@ export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
     } else console.warn(`${PHARMGKB_FILE} was built for another ${LEXICON_FILE}; ignoring it (run npm run build:lexicon)`);
   }
   const lex = new Lexicon(gunzipExact(gz), pgkb, bytes);
+  const apath = join(dir, ALIASES_FILE);
+  if (existsSync(apath)) {
+    const a = JSON.parse(gunzipSync(readFileSync(apath)).toString('utf8')) as AliasesFile;
+    if (a.lexicon_sha256 === createHash('sha256').update(gz).digest('hex')) lex.setAliases(a);
+    else console.warn(`${ALIASES_FILE} was built for another ${LEXICON_FILE}; ignoring it (run scripts/build-aliases.ts)`);
+  }
   lex.stats.loadMs = performance.now() - t0;
   cache.set(dir, lex);
   return lex;

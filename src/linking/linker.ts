@@ -22,7 +22,7 @@ import { postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
 import { bagKeyFromTokens, isGenericWord, isStopWord, normTokens } from './normalize.js';
 
-export type LinkMethod = 'exact' | 'normalized' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
+export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
 
 export interface LinkCandidate {
   concept: number;
@@ -217,20 +217,23 @@ export class Linker {
       for (const c of best.values()) if (c.method !== 'abbreviation') c.method = 'abbreviation';
       return;
     }
-    // 2. hash lookups
+    // 2. a mention the training corpora consistently link to one concept
     const tokens = normTokens(t);
     if (!tokens.length) return;
+    const alias = type && depth === 0 ? this.lexicon.alias(type, tokens.join(' ')) : undefined;
+    if (alias !== undefined && this.add(best, [alias * 4], factor, 'corpus-alias', tokens.join(' '), type)) return;
+    // 3. hash lookups
     const exact = this.lexicon.lookupNorm(tokens.join(' '));
     this.add(best, exact, factor, 'normalized', tokens.join(' '), type);
     const bk = bagKeyFromTokens(tokens, true);
     if (bk && bk !== tokens.join(' ')) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, 'word-order', bk, type);
     if (this.topScore(best) >= 0.9 * factor) return;
-    // 3. variants
+    // 4. variants
     for (const v of this.variants(tokens, type)) {
       this.lookupTokens(v, type, best, factor * VARIANT_FACTOR, 'variant');
     }
     if (this.topScore(best) >= 0.85 * factor) return;
-    // 4. clinical abbreviation list
+    // 5. clinical abbreviation list
     if (depth === 0 && t.length <= 10 && /[A-Z]/.test(t) && !/\s/.test(t)) {
       const exps = this.lexicon.abbreviations.get(t) ?? this.lexicon.abbreviations.get(t.toUpperCase());
       if (exps) {
@@ -239,7 +242,7 @@ export class Linker {
       }
     }
     if (this.topScore(best) >= 0.8 * factor) return;
-    // 5. character trigrams
+    // 6. character trigrams
     if (this.fuzzy && depth <= 1) this.fuzzyLookup(tokens.join(' '), type, best, factor);
   }
 
