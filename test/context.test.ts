@@ -78,6 +78,10 @@ test('experiencer: "mother had breast cancer", companions are not experiencers',
   assert.equal(ctx('His father died of a myocardial infarction at 50.', 'myocardial infarction').experiencer, 'family');
   assert.equal(ctx('Brought in by his wife for confusion.', 'confusion').experiencer, 'patient');
   assert.equal(ctx('He has asthma.', 'asthma').experiencer, 'patient');
+  // a relative reaches back within its own phrase only
+  assert.equal(ctx('Diabetes in mother.', 'Diabetes').experiencer, 'family');
+  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'MI').experiencer, 'patient');
+  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'diabetes').experiencer, 'family');
 });
 
 test('temporality: "history of MI", "s/p appendectomy"', () => {

@@ -120,11 +120,12 @@ export class ContextEngine {
           }
         }
         if (dir === 'BACKWARD' || dir === 'BIDIRECTIONAL') {
-          const limit = Math.max(0, m.start - m.rule.maxScope);
+          const limit = Math.max(0, m.start - m.rule.maxScopeBackward);
           let depth = 0;
           for (let k = m.start - 1; k >= limit; k--) {
             if (termEnd.has(k + 1)) break;
             const n = tokens[k]!.norm;
+            if (m.rule.backwardPhrase && (n === ',' || n === ';')) break;
             if (n === ')') depth++;
             else if (n === '(' && --depth < 0) break;
             backStart = k;

@@ -36,6 +36,8 @@ export interface ContextRuleJson {
   case_sensitive?: boolean;
   /** Scope limit in tokens (default: up to the sentence end or a termination cue). */
   max_scope?: number;
+  /** BIDIRECTIONAL rules: the backward half only reaches this many tokens, within the phrase (not past a comma or semicolon), as in "diabetes in mother". */
+  max_scope_backward?: number;
   /** Pattern rules only: run the regex only on sentences holding one of these tokens (a cheap pre-filter). */
   anchors?: string[];
   /** Entity types the modifier applies to (default: all). */
@@ -53,6 +55,9 @@ export interface CompiledRule {
   /** Axes this rule acts on. */
   axes: readonly Axis[];
   maxScope: number;
+  maxScopeBackward: number;
+  /** The backward half stops at a comma or semicolon (set with `max_scope_backward`). */
+  backwardPhrase: boolean;
   allowedTypes?: ReadonlySet<string>;
   forAssertion: boolean;
   forScope: boolean;
@@ -127,6 +132,8 @@ export class TriggerMatcher {
         direction: r.direction,
         axes: axesOf(r.category),
         maxScope: r.max_scope ?? Number.POSITIVE_INFINITY,
+        maxScopeBackward: r.max_scope_backward ?? r.max_scope ?? Number.POSITIVE_INFINITY,
+        backwardPhrase: r.max_scope_backward !== undefined,
         forAssertion: r.only !== 'scope',
         forScope: r.only !== 'assertion',
         length: r.pattern ? 0 : toks.length,
