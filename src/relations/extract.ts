@@ -135,8 +135,7 @@ export class RelationExtractor {
       if (p < head.threshold) continue;
       const ev = documentEvidence(sentences, pair.subject, pair.object);
       const attributes: Record<string, unknown> = { source: this.name, method: 'document', model_confidence: round(p), cross_sentence: true };
-      const negated = (['subject', 'object'] as const).filter((k) => pair[k].attributes?.assertion === 'absent');
-      if (negated.length) Object.assign(attributes, { negated: true, negated_participants: negated });
+      flagNegated(attributes, pair.subject, pair.object);
       out.push({ id: `R${found.length + out.length + 1}`, subject: pair.subject.id, predicate: 'CAUSES', object: pair.object.id, confidence: round(p), evidence: { ...ev, text: doc.text.slice(ev.start, ev.end) }, attributes });
     }
     return out;
@@ -175,13 +174,7 @@ export class RelationExtractor {
       if (p.fromRule) attributes.rule = p.fromRule;
       if (p.modelConfidence !== undefined) attributes.model_confidence = round(p.modelConfidence);
       if (p.fine) attributes[p.fine.attribute] = p.fine.value;
-      const negated: ('subject' | 'object')[] = [];
-      if (p.subject.attributes?.assertion === 'absent') negated.push('subject');
-      if (p.object.attributes?.assertion === 'absent') negated.push('object');
-      if (negated.length) {
-        attributes.negated = true;
-        attributes.negated_participants = negated;
-      }
+      flagNegated(attributes, p.subject, p.object);
       return {
         id: `R${i + 1}`,
         subject: p.subject.id,
@@ -192,6 +185,17 @@ export class RelationExtractor {
         attributes,
       };
     });
+  }
+}
+
+/** A relation with an absent (negated) participant is kept and flagged, never dropped silently. */
+function flagNegated(attributes: Record<string, unknown>, subject: Entity, object: Entity): void {
+  const negated: ('subject' | 'object')[] = [];
+  if (subject.attributes?.assertion === 'absent') negated.push('subject');
+  if (object.attributes?.assertion === 'absent') negated.push('object');
+  if (negated.length) {
+    attributes.negated = true;
+    attributes.negated_participants = negated;
   }
 }
 
