@@ -47,8 +47,8 @@ test('windows cover every piece with overlap, and BIO decoding joins word pieces
     { id: 0, start: 10, end: 13, word: 1, cont: false },
     { id: 0, start: 14, end: 16, word: 2, cont: false },
   ];
-  // tags: B, O (inside the same word: joined anyway), O, I (I after O starts an entity)
+  // most probable tags: B, O (inside the same word: joined anyway), O, I (not allowed after O: B, the next best, wins)
   const tags = [1, 0, 0, 2];
-  const spans = decodeBio(pieces, (p, t) => (t === tags[p] ? 0.9 : 0.05));
+  const spans = decodeBio(pieces, (p, t) => (t === tags[p] ? 0.9 : (p === 3 && t === 1) || (p === 1 && t === 2) ? 0.3 : 0.05));
   assert.deepEqual(spans.map((s) => [s.start, s.end]), [[0, 9], [14, 16]]);
 });
