@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent } from '../src/ner/onnx/index.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -51,4 +51,12 @@ test('windows cover every piece with overlap, and BIO decoding joins word pieces
   const tags = [1, 0, 0, 2];
   const spans = decodeBio(pieces, (p, t) => (t === tags[p] ? 0.9 : (p === 3 && t === 1) || (p === 1 && t === 2) ? 0.3 : 0.05));
   assert.deepEqual(spans.map((s) => [s.start, s.end]), [[0, 9], [14, 16]]);
+});
+
+test('adjacent entities of one type split by a single space are merged; a comma or two spaces keep them apart', () => {
+  const text = 'hemorrhagic cystitis, fever  rash';
+  const s = (a: string, c = 0.8) => ({ start: text.indexOf(a), end: text.indexOf(a) + a.length, confidence: c });
+  const merged = mergeAdjacent(text, [s('hemorrhagic', 0.6), s('cystitis', 1), s('fever'), s('rash')]);
+  assert.deepEqual(merged.map((m) => text.slice(m.start, m.end)), ['hemorrhagic cystitis', 'fever', 'rash']);
+  assert.equal(merged[0]!.confidence, 0.8);
 });
