@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, trimDangling } from '../src/ner/onnx/index.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -59,4 +59,16 @@ test('adjacent entities of one type split by a single space are merged; a comma 
   const merged = mergeAdjacent(text, [s('hemorrhagic', 0.6), s('cystitis', 1), s('fever'), s('rash')]);
   assert.deepEqual(merged.map((m) => text.slice(m.start, m.end)), ['hemorrhagic cystitis', 'fever', 'rash']);
   assert.equal(merged[0]!.confidence, 0.8);
+});
+
+test('a dangling conjunction or opening punctuation is cut from the end of an entity', () => {
+  const text = 'squamous cell papilloma and Li/ x';
+  const cut = (a: string) => {
+    const s = trimDangling(text, { start: text.indexOf(a), end: text.indexOf(a) + a.length });
+    return text.slice(s.start, s.end);
+  };
+  assert.equal(cut('squamous cell papilloma and'), 'squamous cell papilloma');
+  assert.equal(cut('Li/'), 'Li');
+  assert.equal(cut('papilloma'), 'papilloma');
+  assert.equal(cut('and'), 'and', 'never emptied');
 });

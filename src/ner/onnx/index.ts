@@ -94,7 +94,7 @@ export class OnnxNerModel implements NerModel {
     const nTypes = this.config.types.length;
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
-      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!))) {
+      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, x))) {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
       }
     }
@@ -242,6 +242,17 @@ export function mergeAdjacent<S extends { start: number; end: number; confidence
     } else out.push({ ...s });
   }
   return out;
+}
+
+const DANGLING = /(?:\s+(?:and|or|of|the|with|in|to|for|by)|\s*[,;:(/])+$/i;
+
+/**
+ * An entity does not end in a conjunction, preposition or opening punctuation ("papilloma and", "Li/"):
+ * such a tail is cut. Chosen on dev (strict micro F1 +0.1 BC5CDR, +0.4 MACCROBAT, +1.0 CHIA, ±0 NCBI-disease).
+ */
+export function trimDangling<S extends { start: number; end: number }>(text: string, span: S): S {
+  const m = DANGLING.exec(text.slice(span.start, span.end));
+  return m && m.index > 0 ? { ...span, end: span.start + m.index } : span;
 }
 
 /** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
