@@ -230,7 +230,8 @@ export function decodeBio(pieces: Piece[], prob: (piece: number, tag: 0 | 1 | 2)
 /**
  * Two entities of one type separated by a single space are one entity: the model often opens a second B
  * inside a multi-word name ("butylated | hydroxyanisole", "hemorrhagic | cystitis"). Chosen on dev (strict
- * micro F1 +0.6 BC5CDR, +0.4 MACCROBAT, +3.0 NCBI-disease, +1.7 CHIA; a hyphen gap as well: no better).
+ * micro F1 +0.6 BC5CDR, +0.4 MACCROBAT, +3.0 NCBI-disease, +1.7 CHIA, −0.4 BC2GM (whose text is space-joined
+ * tokens); a hyphen gap as well: no better).
  */
 export function mergeAdjacent<S extends { start: number; end: number; confidence: number }>(text: string, spans: readonly S[]): S[] {
   const out: S[] = [];
