@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Export the best checkpoint to ONNX (fp32 + dynamic int8), evaluate both on dev with
-onnxruntime, ship int8 if its dev micro F1 is < 0.5 point below fp32, else fp32.
+onnxruntime, ship int8 if its dev micro F1 is < 1 point below fp32 (else embeddings-only int8, else fp32).
 
 Usage: python training/export_onnx.py --run main [--out models/ner-minilm] [--dev-cap 0]
 """
@@ -84,7 +84,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "ner-minilm"))
     ap.add_argument("--dev-cap", type=int, default=0, help="max dev windows per corpus (0 = all)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-drop", type=float, default=0.005)
+    ap.add_argument("--max-drop", type=float, default=0.01)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -138,9 +138,10 @@ def main():
               f"({timings[name]:.0f}s for {len(dev)} windows)", flush=True)
 
     # full int8 (MatMul + Gather weights): pick the better of per-tensor / per-channel;
-    # ship it if its dev micro F1 is < 0.5 point below fp32. Otherwise fall back to
-    # embeddings-only int8 (keeps the file < 90 MB; the fp32 export is ~90.4 MB) if that is
-    # also within 0.5 point, else fp32.
+    # ship it if its dev micro F1 is < 1 point below fp32: on 2 cores full int8 runs 2.3x faster
+    # than embeddings-only int8 (fp32 MatMuls), measured with `medical-ner bench` on the cont2
+    # model. Otherwise fall back to embeddings-only int8 (keeps the file < 90 MB; the fp32 export
+    # is ~90.4 MB) if that is also within 1 point, else fp32.
     best_q = max(("int8", "int8_per_channel"), key=lambda n: results[n]["micro"])
     drops = {n: round(results["fp32"]["micro"] - results[n]["micro"], 4) for n in variants}
     if drops[best_q] < args.max_drop:
@@ -262,7 +263,7 @@ Learning curve (dev subset):
 {chr(10).join(hist_lines)}
 
 ## Dev scores (strict character-span F1, onnxruntime, {rep['dev_windows']} dev windows{' (all)' if not args.dev_cap else f' (≤{args.dev_cap} per corpus)'})
-Gold = all annotated mentions lying fully inside a window (discontinuous mentions as min-start..max-end). fp32 − int8 micro drops: {json.dumps(rep['drops'])} → shipped **{rep['shipped']}** (rule: full int8, the better of per-tensor/per-channel, if its drop is < 0.5 point; else embeddings-only int8 if within 0.5 point (keeps the file < 90 MB); else fp32). The "int8" column below is the shipped variant (or the best full-int8 one if fp32 was shipped). torch vs ONNX fp32 max |logit diff| {rep['onnx_parity_maxdiff']:.2e}.
+Gold = all annotated mentions lying fully inside a window (discontinuous mentions as min-start..max-end). fp32 − int8 micro drops: {json.dumps(rep['drops'])} → shipped **{rep['shipped']}** (rule: full int8, the better of per-tensor/per-channel, if its drop is < {100 * args.max_drop:g} point; else embeddings-only int8 if within {100 * args.max_drop:g} point (keeps the file < 90 MB); else fp32). The "int8" column below is the shipped variant (or the best full-int8 one if fp32 was shipped). torch vs ONNX fp32 max |logit diff| {rep['onnx_parity_maxdiff']:.2e}.
 
 {fmt_table(rep['fp32'], rep['int8'])}
 

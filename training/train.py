@@ -163,6 +163,8 @@ def main():
                     help="keep the WordPiece embedding matrix (11.7M of 22.7M params) frozen: saves its dense "
                          "gradient and AdamW update on a CPU-starved machine")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init", default="", help="start from the weights of this checkpoint (e.g. from onnx_to_torch.py) "
+                    "with a fresh optimizer and schedule")
     ap.add_argument("--max-steps", type=int, default=0)
     args = ap.parse_args()
 
@@ -203,6 +205,9 @@ def main():
     load_hf_bert(model, str(mdir / "model.safetensors"))
     torch.nn.init.normal_(model.head.weight, std=0.02)
     torch.nn.init.zeros_(model.head.bias)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+        log(fh, f"initialised from {args.init}")
 
     if args.freeze_word_emb:
         model.word.weight.requires_grad_(False)

@@ -6,7 +6,8 @@
  */
 import type { AnnotatedDoc } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
-import { loadCorpus } from '../corpora/index.js';
+import { MedicalNerError } from '../core/errors.js';
+import { listCorpora, loadCorpus } from '../corpora/index.js';
 import { pipeline } from '../pipeline.js';
 import { EntityScorer } from './score.js';
 import type { Prf } from './score.js';
@@ -56,7 +57,10 @@ const row = (label: string, s: Prf | { precision: number; recall: number; f1: nu
 export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
   const model = options.model ?? 'baseline';
   const split = options.split ?? 'test';
-  const corpora = options.corpora ?? NER_EVAL_CORPORA;
+  // JNLPBA and DDI have no dev split: the default list skips a corpus without the split, an explicit one fails
+  const hasSplit = (c: string) => listCorpora().find((x) => x.name === c)?.splits.includes(split) ?? false;
+  const corpora = options.corpora ?? NER_EVAL_CORPORA.filter(hasSplit);
+  for (const c of corpora) if (!hasSplit(c)) throw new MedicalNerError('INVALID_OPTION', `corpus "${c}" has no ${split} split`);
   const results: CorpusScore[] = [];
   const tables: ReportTable[] = [];
   const header = ['type', 'P strict', 'R strict', 'F1 strict', 'P lenient', 'R lenient', 'F1 lenient'];
