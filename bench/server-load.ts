@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchNotes } from '../src/bench/notes.js';
+import { benchNotes, quantile } from '../src/bench/notes.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,9 +40,10 @@ const url = await new Promise<string>((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
 });
 // wait until the workers have loaded their models
-for (let i = 0; i < 600; i++) {
+for (let i = 0; ; i++) {
   const r = await fetch(`${url}/readyz`).catch(() => null);
   if (r?.ok) break;
+  if (i === 600) throw new Error('the server was not ready after 60 s');
   await new Promise((r) => setTimeout(r, 100));
 }
 
@@ -78,8 +79,7 @@ clearInterval(sampler);
 rss.push({ s: Math.round((Date.now() - t0) / 1000), mb: rssMb() });
 server.kill('SIGTERM');
 
-times.sort((a, b) => a - b);
-const q = (p: number) => Number(times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1));
+const q = (p: number) => Number(quantile(times, p).toFixed(1));
 process.stdout.write(
   JSON.stringify(
     {

@@ -24,6 +24,8 @@ import { conceptIds } from '../src/relations/data.js';
 
 const MIN_COUNT = 2;
 const MIN_SHARE = 0.75;
+// A mention's ids are already split on | and , by the reader. Its first id is used, also for BC5CDR/BioRED composite
+// mentions ("breast and ovarian cancer": D001943, D010051): skipping those was tried and cost 0.2 dev F1.
 const SOURCES: [corpus: string, types: EntityType[]][] = [
   ['bc5cdr', ['DISEASE', 'DRUG']],
   ['ncbi-disease', ['DISEASE']],
@@ -32,22 +34,35 @@ const SOURCES: [corpus: string, types: EntityType[]][] = [
 
 const dir = defaultLexiconDir();
 const lex = loadLexicon(dir);
-// (system:id) → concept, preferring the concept with the highest prior
-const byCode = new Map<string, number>();
+// (system:id) → the concepts that carry it, with whether it is their first id of that system (the one they report
+// in `codes`). An alias goes to a concept whose first id this is ("visual epilepsy" lists Epilepsy's MeSH id too,
+// after its own), preferring one that has the mention text among its names, then the highest prior.
+const byCode = new Map<string, { c: number; primary: boolean }[]>();
 for (let c = 0; c < lex.size; c++) {
   for (const [sys, ids] of lex.allCodes(c)) {
     if (sys !== 'mesh' && sys !== 'ncbi_gene' && sys !== 'omim') continue;
-    for (const id of ids) {
+    ids.forEach((id, i) => {
       const k = `${sys}:${id}`;
-      const cur = byCode.get(k);
-      if (cur === undefined || lex.prior[c]! > lex.prior[cur]!) byCode.set(k, c);
-    }
+      const list = byCode.get(k) ?? [];
+      list.push({ c, primary: i === 0 });
+      byCode.set(k, list);
+    });
   }
 }
+const pickConcept = (code: string, key: string): number | undefined => {
+  let best: number | undefined;
+  let bestRank = -1;
+  for (const { c, primary } of byCode.get(code) ?? []) {
+    const named = lex.names(c, 50).some((n) => normKey(n) === key);
+    const rank = (primary ? 2000 : 0) + (named ? 1000 : 0) + lex.prior[c]!;
+    if (rank > bestRank) [best, bestRank] = [c, rank];
+  }
+  return best;
+};
 
 const codeOf = (type: EntityType, raw: string): string | undefined => {
-  const id = raw.split('|')[0]!.replace(/^MESH:/i, '').trim();
-  if (!id || id.includes('+') || id.includes(',')) return undefined; // composite mentions
+  const id = raw.replace(/^MESH:/i, '').trim();
+  if (!id || id.includes('+')) return undefined; // composite mentions (NCBI-disease)
   if (type === 'GENE') return /^\d+$/.test(id) ? `ncbi_gene:${id}` : undefined;
   if (/^OMIM:\d+$/i.test(id)) return `omim:${id.slice(5)}`;
   return /^[CD]\d+$/.test(id) ? `mesh:${id}` : undefined;
@@ -80,12 +95,12 @@ for (const [k, byId] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
   const total = [...byId.values()].reduce((a, b) => a + b, 0);
   const [code, n] = [...byId].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
   if (total < MIN_COUNT || n / total < MIN_SHARE) continue;
-  const concept = byCode.get(code);
+  const [type, key] = k.split('\u0000') as [EntityType, string];
+  const concept = pickConcept(code, key);
   if (concept === undefined) {
     missing++;
     continue;
   }
-  const [type, key] = k.split('\u0000') as [EntityType, string];
   rows.push([type, key, concept, n]);
 }
 

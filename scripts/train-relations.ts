@@ -186,7 +186,7 @@ function documentCases(docs: AnnotatedDoc[]): DocCase[] {
     const found = sentenceExtractor.extract(doc, doc.sentences!);
     const sentencePairs = new Set<string>();
     for (const r of found) if (r.predicate === 'CAUSES') for (const c of ids.get(r.subject) ?? []) for (const d of ids.get(r.object) ?? []) sentencePairs.add(pairKey(c, d));
-    const examples = documentPairs(doc, doc.sentences!, found).map((p) => {
+    const examples = documentPairs(doc.text, doc.entities, [...doc.sentences!].sort((a, b) => a.start - b.start), found).map((p) => {
       const cs = p.drug.mentions.flatMap((m) => ids.get(m.id) ?? []);
       const ds = p.disease.mentions.flatMap((m) => ids.get(m.id) ?? []);
       const label = cs.some((c) => ds.some((d) => gold.has(pairKey(c, d))));

@@ -57,8 +57,10 @@ export class Pipeline {
 
   /** Loads what components load lazily (the lexicon, its search indexes) and makes first-call allocations. */
   async warmUp(): Promise<void> {
-    for (const s of this.steps) await s.warmUp?.();
-    await this.run('Warm-up: metformin 500 mg for type 2 diabetes, no chest pain.');
+    const local = this.steps.filter((s) => !s.remote);
+    for (const s of local) await s.warmUp?.();
+    const doc = createDoc('Warm-up: metformin 500 mg for type 2 diabetes, no chest pain.');
+    for (const s of local) await s.process(doc, {});
     this.componentMs.clear();
   }
 

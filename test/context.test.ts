@@ -79,9 +79,9 @@ test('experiencer: "mother had breast cancer", companions are not experiencers',
   assert.equal(ctx('Brought in by his wife for confusion.', 'confusion').experiencer, 'patient');
   assert.equal(ctx('He has asthma.', 'asthma').experiencer, 'patient');
   // a relative reaches back within its own phrase only
-  assert.equal(ctx('Diabetes in mother.', 'Diabetes').experiencer, 'family');
-  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'MI').experiencer, 'patient');
-  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'diabetes').experiencer, 'family');
+  assert.equal(ctx('Diabetes in mother.', 'Diabetes').experiencer, 'family', 'a relative after the finding');
+  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'MI').experiencer, 'patient', 'the relative is in the next phrase');
+  assert.equal(ctx('Reports cough, history of MI, mother with diabetes.', 'diabetes').experiencer, 'family', 'the relative is in this phrase');
 });
 
 test('temporality: "history of MI", "s/p appendectomy"', () => {
@@ -298,5 +298,5 @@ test('a long note (2,000 sentences): every entity gets the same attributes as in
   assertContext(doc);
   const got = doc.entities.map((e, i) => [i % 4, e.attributes!.assertion, e.attributes!.temporality, e.attributes!.experiencer].join(' '));
   const want = ['0 absent current patient', '1 present current patient', '2 present historical patient', '3 present historical family'];
-  assert.deepEqual([...new Set(got)].sort(), want);
+  assert.deepEqual([...new Set(got)].sort(), want, 'assertion, temporality and experiencer by section');
 });

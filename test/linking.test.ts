@@ -142,11 +142,11 @@ describe('linker', () => {
     assert.ok((lex.stats.aliases ?? 0) > 1000, 'aliases attached');
     const aids = link('AIDS', 'DISEASE');
     assert.equal(aids?.codes.mesh, 'D000163', 'AIDS is the syndrome, not an insemination term');
-    assert.equal(aids?.method, 'corpus-alias');
+    assert.equal(aids?.method, 'corpus-alias', 'AIDS comes from the corpus aliases');
     const linker = getLinker();
     const ctx = linker.context('Patients with atopic dermatitis (AD) were enrolled.');
     assert.notEqual(linker.link('AD', 'DISEASE', ctx)?.codes.mesh, 'D000544', 'AD defined as atopic dermatitis here, not the corpus alias Alzheimer disease');
-    assert.equal(linker.link('AD', 'DISEASE', ctx)?.method, 'abbreviation');
+    assert.equal(linker.link('AD', 'DISEASE', ctx)?.method, 'abbreviation', 'the definition in the document wins');
   });
   it('uses abbreviations defined in the document, then the clinical list', () => {
     const text = 'Patients with hepatocellular carcinoma (HCC) were treated. HCC recurred.';

@@ -160,6 +160,8 @@ describe('llm-validate component', () => {
     const down = fakeAnthropic({ status: 529 });
     const url = await down.start();
     const failing = await pipeline(withLlmValidation({ model: 'baseline' }, { provider: 'anthropic', baseUrl: url }));
+    await failing.warmUp();
+    assert.equal(down.seen.length, 0, 'a warm-up (server start) calls no remote component');
     await assert.rejects(failing.run(NOTE), (e: unknown) => e instanceof MedicalNerError && e.code === 'IO_ERROR' && /529/.test(e.message));
     const keeping = await pipeline(withLlmValidation({ model: 'baseline' }, { provider: 'anthropic', baseUrl: url, onError: 'keep' }));
     const doc = await keeping.run(NOTE);

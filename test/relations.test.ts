@@ -111,9 +111,9 @@ test('cross-sentence: drug and disease concepts that never share a sentence go t
   const r = rels[0]!;
   assert.equal(r.subject, 'T3', 'the closest mention of the drug concept');
   assert.deepEqual([r.evidence!.start, r.evidence!.end], [text.indexOf('Fifteen'), text.length], 'evidence from the first to the last sentence of the pair');
-  assert.equal(r.evidence!.text, text.slice(r.evidence!.start, r.evidence!.end));
-  assert.equal(r.attributes?.cross_sentence, true);
-  assert.equal(r.attributes?.method, 'document');
+  assert.equal(r.evidence!.text, text.slice(r.evidence!.start, r.evidence!.end), 'evidence text is the slice');
+  assert.equal(r.attributes?.cross_sentence, true, 'marked cross-sentence');
+  assert.equal(r.attributes?.method, 'document', 'from the document head');
   assert.deepEqual(x.extract(d), [], 'off unless crossSentence is asked for');
   assert.ok(loadLrModel().document, 'the shipped model has a trained document head');
   // no entities, or only one side: nothing

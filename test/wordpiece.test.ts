@@ -37,10 +37,10 @@ test('a small vocabulary tokenizes with exact offsets, accents stripped and [UNK
 
 test('windows cover every piece with overlap, and BIO decoding joins word pieces', () => {
   const w = makeWindows(300, 126, 32);
-  assert.equal(w[0]!.from, 0);
-  assert.equal(w.at(-1)!.to, 300);
+  assert.equal(w[0]!.from, 0, 'first window starts at 0');
+  assert.equal(w.at(-1)!.to, 300, 'last window ends at the last piece');
   for (let i = 1; i < w.length; i++) assert.ok(w[i]!.from < w[i - 1]!.to, 'consecutive windows overlap');
-  assert.deepEqual(makeWindows(10, 126, 32), [{ from: 0, to: 10 }]);
+  assert.deepEqual(makeWindows(10, 126, 32), [{ from: 0, to: 10 }], 'a short text is one window');
   const pieces = [
     { id: 0, start: 0, end: 3, word: 0, cont: false },
     { id: 0, start: 3, end: 9, word: 0, cont: true },
@@ -57,8 +57,8 @@ test('adjacent entities of one type split by a single space are merged; a comma 
   const text = 'hemorrhagic cystitis, fever  rash';
   const s = (a: string, c = 0.8) => ({ start: text.indexOf(a), end: text.indexOf(a) + a.length, confidence: c });
   const merged = mergeAdjacent(text, [s('hemorrhagic', 0.6), s('cystitis', 1), s('fever'), s('rash')]);
-  assert.deepEqual(merged.map((m) => text.slice(m.start, m.end)), ['hemorrhagic cystitis', 'fever', 'rash']);
-  assert.equal(merged[0]!.confidence, 0.8);
+  assert.deepEqual(merged.map((m) => text.slice(m.start, m.end)), ['hemorrhagic cystitis', 'fever', 'rash'], 'merged across one space only');
+  assert.ok(Math.abs(merged[0]!.confidence - (0.6 * 11 + 1 * 8) / 19) < 1e-9, 'confidence is the mean over the characters of the parts');
 });
 
 test('a dangling conjunction or opening punctuation is cut from the end of an entity', () => {
@@ -67,8 +67,8 @@ test('a dangling conjunction or opening punctuation is cut from the end of an en
     const s = trimDangling(text, { start: text.indexOf(a), end: text.indexOf(a) + a.length });
     return text.slice(s.start, s.end);
   };
-  assert.equal(cut('squamous cell papilloma and'), 'squamous cell papilloma');
-  assert.equal(cut('Li/'), 'Li');
-  assert.equal(cut('papilloma'), 'papilloma');
-  assert.equal(cut('and'), 'and', 'never emptied');
+  assert.equal(cut('squamous cell papilloma and'), 'squamous cell papilloma', 'trailing conjunction cut');
+  assert.equal(cut('Li/'), 'Li', 'trailing slash cut');
+  assert.equal(cut('papilloma'), 'papilloma', 'nothing to cut');
+  assert.equal(cut('/'), '/', 'never emptied');
 });

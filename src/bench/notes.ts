@@ -15,3 +15,10 @@ export function benchNotes(n: number): { id: string; text: string }[] {
   }
   return out;
 }
+
+/** The q-quantile (0..1) of `xs` by the nearest-rank rule (NaN when empty). */
+export function quantile(xs: readonly number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}

@@ -24,6 +24,8 @@ export interface Component {
   process(doc: Doc, options: RunOptions): void | Promise<void>;
   /** Load or build what the first document would otherwise wait for (long-running processes call it). */
   warmUp?(): void | Promise<void>;
+  /** Calls a remote service (LLM validation): left out of warm-ups, which must not cost an API call or fail on one. */
+  readonly remote?: boolean;
   /** Release native resources (ONNX sessions, …). */
   dispose?(): void | Promise<void>;
 }

@@ -25,6 +25,7 @@ export type NameTier = 0 | 1 | 2;
 export type Posting = number;
 export const postingConcept = (p: Posting): number => p >>> 2;
 export const postingTier = (p: Posting): NameTier => (p & 3) as NameTier;
+export const makePosting = (concept: number, tier: NameTier): Posting => concept * 4 + tier;
 
 const NL = 10;
 
@@ -116,8 +117,8 @@ export interface LexiconStats {
   abbreviations: number;
   pharmgkbRows: number;
   /** Corpus aliases attached (0 without corpus-aliases.json.gz). */
-  aliases?: number;
-  /** Compressed bytes on disk (both files). */
+  aliases: number;
+  /** Compressed bytes on disk (the lexicon and its side files). */
   fileBytes: number;
   /** Unpacked bytes held in memory. */
   unpackedBytes: number;
@@ -189,6 +190,7 @@ export class Lexicon {
       bagKeys: header.counts.bagKeys,
       abbreviations: this.abbreviations.size,
       pharmgkbRows: pharmgkb?.rows.length ?? 0,
+      aliases: 0,
       fileBytes,
       unpackedBytes: buf.length,
       loadMs: performance.now() - t0,
@@ -363,6 +365,17 @@ export function defaultLexiconDir(): string {
 
 const cache = new Map<string, Lexicon>();
 
+
+/** A gzipped JSON file built from the lexicon whose sha256 it records; ignored, with a warning, if that is another lexicon. */
+function loadSideFile<T extends { lexicon_sha256: string }>(dir: string, name: string, sha: string, rebuild: string): { data: T; bytes: number } | undefined {
+  const path = join(dir, name);
+  if (!existsSync(path)) return undefined;
+  const raw = readFileSync(path);
+  const data = JSON.parse(gunzipSync(raw).toString('utf8')) as T;
+  if (data.lexicon_sha256 === sha) return { data, bytes: raw.length };
+  console.warn(`${name} was built for another ${LEXICON_FILE}; ignoring it (run ${rebuild})`);
+  return undefined;
+}
 /** Load (once per directory) the lexicon and, when present and built for it, the PharmGKB rows. */
 export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
   const hit = cache.get(dir);
@@ -371,25 +384,11 @@ export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
   const path = join(dir, LEXICON_FILE);
   if (!existsSync(path)) throw new Error(`lexicon not found at ${path}: run npm run build:lexicon`);
   const gz = readFileSync(path);
-  let pgkb: PharmgkbFile | undefined;
-  let bytes = gz.length;
-  const ppath = join(dir, PHARMGKB_FILE);
-  if (existsSync(ppath)) {
-    const raw = readFileSync(ppath);
-    const p = JSON.parse(gunzipSync(raw).toString('utf8')) as PharmgkbFile;
-    const sha = createHash('sha256').update(gz).digest('hex');
-    if (p.lexicon_sha256 === sha) {
-      pgkb = p;
-      bytes += raw.length;
-    } else console.warn(`${PHARMGKB_FILE} was built for another ${LEXICON_FILE}; ignoring it (run npm run build:lexicon)`);
-  }
-  const lex = new Lexicon(gunzipExact(gz), pgkb, bytes);
-  const apath = join(dir, ALIASES_FILE);
-  if (existsSync(apath)) {
-    const a = JSON.parse(gunzipSync(readFileSync(apath)).toString('utf8')) as AliasesFile;
-    if (a.lexicon_sha256 === createHash('sha256').update(gz).digest('hex')) lex.setAliases(a);
-    else console.warn(`${ALIASES_FILE} was built for another ${LEXICON_FILE}; ignoring it (run scripts/build-aliases.ts)`);
-  }
+  const sha = createHash('sha256').update(gz).digest('hex');
+  const pgkb = loadSideFile<PharmgkbFile>(dir, PHARMGKB_FILE, sha, 'npm run build:lexicon');
+  const aliases = loadSideFile<AliasesFile>(dir, ALIASES_FILE, sha, 'npx tsx scripts/build-aliases.ts');
+  const lex = new Lexicon(gunzipExact(gz), pgkb?.data, gz.length + (pgkb?.bytes ?? 0) + (aliases?.bytes ?? 0));
+  if (aliases) lex.setAliases(aliases.data);
   lex.stats.loadMs = performance.now() - t0;
   cache.set(dir, lex);
   return lex;

@@ -18,7 +18,7 @@
 import type { Codes, Doc, Entity, EntityType } from '../core/types.js';
 import { abbreviationMap } from './abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
-import { postingConcept, postingTier } from './lexicon.js';
+import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
 import { bagKeyFromTokens, isGenericWord, isStopWord, normTokens } from './normalize.js';
 
@@ -79,7 +79,7 @@ const DOC_ABBREV_FACTOR = 0.98;
 const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
 /** Bound of each memo (n-gram hits, concept name words); a full memo is simply emptied. */
-const NGRAM_CACHE_SIZE = 50_000;
+const MEMO_SIZE = 50_000;
 
 const DISEASE_MODIFIERS = new Set([
   'acute', 'chronic', 'severe', 'mild', 'moderate', 'progressive', 'recurrent', 'bilateral', 'unilateral', 'left', 'right',
@@ -220,13 +220,13 @@ export class Linker {
     // 2. a mention the training corpora consistently link to one concept
     const tokens = normTokens(t);
     if (!tokens.length) return;
-    const alias = type && depth === 0 ? this.lexicon.alias(type, tokens.join(' ')) : undefined;
-    if (alias !== undefined && this.add(best, [alias * 4], factor, 'corpus-alias', tokens.join(' '), type)) return;
+    const key = tokens.join(' ');
+    const alias = type && depth === 0 ? this.lexicon.alias(type, key) : undefined;
+    if (alias !== undefined && this.add(best, [makePosting(alias, 0)], factor, 'corpus-alias', key, type)) return;
     // 3. hash lookups
-    const exact = this.lexicon.lookupNorm(tokens.join(' '));
-    this.add(best, exact, factor, 'normalized', tokens.join(' '), type);
+    this.add(best, this.lexicon.lookupNorm(key), factor, 'normalized', key, type);
     const bk = bagKeyFromTokens(tokens, true);
-    if (bk && bk !== tokens.join(' ')) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, 'word-order', bk, type);
+    if (bk && bk !== key) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, 'word-order', bk, type);
     if (this.topScore(best) >= 0.9 * factor) return;
     // 4. variants
     for (const v of this.variants(tokens, type)) {
@@ -243,7 +243,7 @@ export class Linker {
     }
     if (this.topScore(best) >= 0.8 * factor) return;
     // 6. character trigrams
-    if (this.fuzzy && depth <= 1) this.fuzzyLookup(tokens.join(' '), type, best, factor);
+    if (this.fuzzy && depth <= 1) this.fuzzyLookup(key, type, best, factor);
   }
 
   private lookupTokens(tokens: string[], type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, method: LinkMethod): void {
@@ -332,7 +332,7 @@ export class Linker {
       const key = `${name}\u0000${nk}`;
       let hits = this.ngramHits.get(key);
       if (!hits) {
-        if (this.ngramHits.size >= NGRAM_CACHE_SIZE) this.ngramHits.clear();
+        if (this.ngramHits.size >= MEMO_SIZE) this.ngramHits.clear();
         this.ngramHits.set(key, (hits = ix.search(nk, this.minSim, 10)));
       }
       for (const hit of hits) {
@@ -348,7 +348,7 @@ export class Linker {
       const lex = this.lexicon;
       const set = new Set<string>();
       for (const n of lex.names(c, Math.min(20, lex.curatedCount(c)))) for (const w of normTokens(n)) if (w.length > 2 && !isStopWord(w) && !isGenericWord(w)) set.add(w);
-      if (this.nameWordsMemo.size >= NGRAM_CACHE_SIZE) this.nameWordsMemo.clear();
+      if (this.nameWordsMemo.size >= MEMO_SIZE) this.nameWordsMemo.clear();
       this.nameWordsMemo.set(c, (words = [...set]));
     }
     return words;

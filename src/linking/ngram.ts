@@ -68,6 +68,7 @@ export class NgramIndex {
   private counts: Uint16Array | undefined;
   private touched: Int32Array | undefined;
   private mark: Uint8Array | undefined;
+  private dice: Float64Array | undefined;
   readonly buildMs: number;
 
   constructor(
@@ -158,17 +159,17 @@ export class NgramIndex {
     // unweighted Dice as a filter, then the IDF-weighted score for the best few hundred
     const floor = Math.max(0.3, minScore - 0.15);
     const pre: number[] = [];
-    const dice = new Map<number, number>();
+    const dice = (this.dice ??= new Float64Array(this.keys.length)); // read only for the keys in `pre`, written just now
     for (let k = 0; k < nt; k++) {
       const i = touched[k]!;
       const d = (2 * counts[i]!) / (m + this.triCount[i]!);
       counts[i] = 0;
       if (d >= floor) {
         pre.push(i);
-        dice.set(i, d);
+        dice[i] = d;
       }
     }
-    pre.sort((a, b) => dice.get(b)! - dice.get(a)!);
+    pre.sort((a, b) => dice[b]! - dice[a]!);
     const inQuery = (this.mark ??= new Uint8Array(ALPHA ** 3));
     let qw = 0;
     for (let j = 0; j < m; j++) {

@@ -210,6 +210,7 @@ export function llmValidateComponent(options: LlmOptions): Component {
   const o = resolveLlmOptions(options);
   return {
     name: 'llm-validate',
+    remote: true,
     async process(doc) {
       if (doc.text.trim() === '') return;
       let answer: LlmAnswer;

@@ -50,7 +50,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN: TrainOptions = { epochs: 10, learningRate: 0.2, l2: 1e-4, minCount: 2, seed: 13 };
 
 /** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

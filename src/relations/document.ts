@@ -11,7 +11,7 @@
  * the first of their sentences to the last.
  */
 import { softmaxScores, type LinearWeights } from '../ml/linear.js';
-import type { Doc, Entity, Relation, Span } from '../core/types.js';
+import type { Entity, Relation, Span } from '../core/types.js';
 
 export interface DocHeadJson extends LinearWeights {
   name: 'cid_document';
@@ -73,14 +73,13 @@ function concepts(entities: readonly Entity[], type: Entity['type'], sentences: 
   return [...by.values()];
 }
 
-/** Drug–disease concept pairs that never share a sentence, with their features. */
-export function documentPairs(doc: Doc, sentences: readonly Span[], sentenceRelations: readonly Relation[]): DocPair[] {
-  if (!sentences.length) return [];
-  const sorted = [...sentences].sort((a, b) => a.start - b.start);
-  const drugs = concepts(doc.entities, 'DRUG', sorted);
-  const diseases = concepts(doc.entities, 'DISEASE', sorted);
+/** Drug–disease concept pairs that never share a sentence, with their features (`sorted`: sentences in text order). */
+export function documentPairs(text: string, entities: readonly Entity[], sorted: readonly Span[], sentenceRelations: readonly Relation[]): DocPair[] {
+  if (!sorted.length) return [];
+  const drugs = concepts(entities, 'DRUG', sorted);
+  const diseases = concepts(entities, 'DISEASE', sorted);
   if (!drugs.length || !diseases.length) return [];
-  const byId = new Map(doc.entities.map((e) => [e.id, e]));
+  const byId = new Map(entities.map((e) => [e.id, e]));
   const causes = new Set<string>();
   const caused = new Set<string>();
   const treats = new Set<string>();
@@ -93,7 +92,7 @@ export function documentPairs(doc: Doc, sentences: readonly Span[], sentenceRela
       caused.add(conceptKey(o));
     } else if (r.predicate === 'TREATS') treats.add(conceptKey(s));
   }
-  const words = sorted.map((s) => new Set(doc.text.slice(s.start, s.end).toLowerCase().split(/[^a-z]+/).filter((w) => CUES.has(w))));
+  const words = sorted.map((s) => new Set(text.slice(s.start, s.end).toLowerCase().split(/[^a-z]+/).filter((w) => CUES.has(w))));
   const cueWords = (c: Concept) => {
     const out = new Set<string>();
     for (const i of c.sentences) for (const w of words[i]!) out.add(w);
@@ -149,9 +148,8 @@ export function documentScore(head: DocHeadJson, pair: DocPair): number {
   return softmaxScores(head, pair.features)[1]!;
 }
 
-/** The evidence of a cross-sentence pair: from the first of its two sentences to the end of the last. */
-export function documentEvidence(sentences: readonly Span[], a: Entity, b: Entity): Span {
-  const sorted = [...sentences].sort((x, y) => x.start - y.start);
+/** The evidence of a cross-sentence pair: from the first of its two sentences to the end of the last (`sorted`: in text order). */
+export function documentEvidence(sorted: readonly Span[], a: Entity, b: Entity): Span {
   const s1 = sorted[sentenceIndex(sorted, Math.min(a.start, b.start))]!;
   const s2 = sorted[sentenceIndex(sorted, Math.max(a.start, b.start))]!;
   return { start: s1.start, end: s2.end };

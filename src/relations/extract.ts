@@ -123,17 +123,18 @@ export class RelationExtractor {
     for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object));
     const relations = this.resolve(doc, proposals);
     const head = this.config.model?.document;
-    if (head && options.crossSentence) relations.push(...this.crossSentence(doc, head, sentences, relations));
+    if (head && options.crossSentence) relations.push(...this.crossSentence(doc, entities, head, sentences, relations));
     return relations;
   }
 
   /** Document-level CAUSES between drug and disease concepts that never share a sentence. */
-  private crossSentence(doc: Doc, head: DocHeadJson, sentences: readonly Span[], found: readonly Relation[]): Relation[] {
+  private crossSentence(doc: Doc, entities: readonly Entity[], head: DocHeadJson, sentences: readonly Span[], found: readonly Relation[]): Relation[] {
     const out: Relation[] = [];
-    for (const pair of documentPairs(doc, sentences, found)) {
+    const sorted = [...sentences].sort((a, b) => a.start - b.start);
+    for (const pair of documentPairs(doc.text, entities, sorted, found)) {
       const p = documentScore(head, pair);
       if (p < head.threshold) continue;
-      const ev = documentEvidence(sentences, pair.subject, pair.object);
+      const ev = documentEvidence(sorted, pair.subject, pair.object);
       const attributes: Record<string, unknown> = { source: this.name, method: 'document', model_confidence: round(p), cross_sentence: true };
       flagNegated(attributes, pair.subject, pair.object);
       out.push({ id: `R${found.length + out.length + 1}`, subject: pair.subject.id, predicate: 'CAUSES', object: pair.object.id, confidence: round(p), evidence: { ...ev, text: doc.text.slice(ev.start, ev.end) }, attributes });

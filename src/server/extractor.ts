@@ -41,7 +41,8 @@ export class InProcessExtractor implements Extractor {
   private closed = false;
 
   constructor(options: PipelineOptions | Promise<Pipeline> = {}) {
-    this.loading = options instanceof Promise ? options : pipeline(options);
+    // a pipeline made here is warmed up like the workers' (lexicon, trigram indexes), so the first request does not wait
+    this.loading = options instanceof Promise ? options : pipeline(options).then(async (p) => (await p.warmUp(), p));
     this.loading.then((p) => (this.pipe = p), () => undefined);
   }
 

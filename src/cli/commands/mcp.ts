@@ -32,8 +32,9 @@ ${MODEL_USAGE}`,
       },
       allowPositionals: false,
     });
-    const maxTextLength = intFlag(values['max-length'], 'max-length') ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = { ...pipelineOptionsFrom(values), maxTextLength };
+    const parsed = pipelineOptionsFrom(values); // parses --max-length too
+    const maxTextLength = parsed.maxTextLength ?? DEFAULT_LIMITS.maxTextLength;
+    const pipelineOptions = { ...parsed, maxTextLength };
     const service = new NerService(createExtractor(intFlag(values.workers, 'workers', 0) ?? 0, pipelineOptions), { maxTextLength });
     if (!values.http) {
       await serveStdio(service);

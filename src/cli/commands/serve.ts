@@ -47,8 +47,9 @@ Request bodies and note text are never logged. SIGTERM/SIGINT: stop accepting, f
       },
       allowPositionals: false,
     });
-    const maxTextLength = intFlag(values['max-length'], 'max-length') ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = { ...pipelineOptionsFrom(values), maxTextLength };
+    const parsed = pipelineOptionsFrom(values); // parses --max-length too
+    const maxTextLength = parsed.maxTextLength ?? DEFAULT_LIMITS.maxTextLength;
+    const pipelineOptions = { ...parsed, maxTextLength };
     const { url, closed } = await startServer({
       port: intFlag(values.port, 'port', 0) ?? 8080,
       host: values.host ?? '127.0.0.1',

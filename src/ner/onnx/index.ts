@@ -238,7 +238,9 @@ export function mergeAdjacent<S extends { start: number; end: number; confidence
   for (const s of spans) {
     const last = out[out.length - 1];
     if (last && last.end + 1 === s.start && text[last.end] === ' ') {
-      last.confidence = (last.confidence + s.confidence) / 2;
+      const a = last.end - last.start;
+      const b = s.end - s.start;
+      last.confidence = (last.confidence * a + s.confidence * b) / (a + b); // mean over the characters of the parts
       last.end = s.end;
     } else out.push({ ...s });
   }
