@@ -1,0 +1,2 @@
+// autocannon ships no types; the load bench uses it untyped
+declare module 'autocannon';
