@@ -67,6 +67,12 @@ export function pipelineOptionsFrom(v: ModelValues): PipelineOptions {
   return applyLlmFlags(o, v);
 }
 
+/** Pipeline options for the servers, whose text-length limit always has a value (`--max-length` or their default). */
+export function serverPipelineOptions(v: ModelValues, defaultMaxLength: number): PipelineOptions & { maxTextLength: number } {
+  const o = pipelineOptionsFrom(v);
+  return { ...o, maxTextLength: o.maxTextLength ?? defaultMaxLength };
+}
+
 export function runOptionsFrom(v: Values): RunOptions {
   const o: RunOptions = {};
   const types = parseEntityTypes(v['entity-types'] as string | undefined);

@@ -365,7 +365,6 @@ export function defaultLexiconDir(): string {
 
 const cache = new Map<string, Lexicon>();
 
-
 /** A gzipped JSON file built from the lexicon whose sha256 it records; ignored, with a warning, if that is another lexicon. */
 function loadSideFile<T extends { lexicon_sha256: string }>(dir: string, name: string, sha: string, rebuild: string): { data: T; bytes: number } | undefined {
   const path = join(dir, name);

@@ -4,7 +4,7 @@ import { serveHttp, serveStdio } from '../../mcp/server.js';
 import { createExtractor } from '../../server/extractor.js';
 import { DEFAULT_LIMITS, NerService } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { MODEL_FLAGS, MODEL_USAGE, pipelineOptionsFrom } from '../options.js';
+import { MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
 import { intFlag } from './serve.js';
 
 registerCommand({
@@ -32,9 +32,8 @@ ${MODEL_USAGE}`,
       },
       allowPositionals: false,
     });
-    const parsed = pipelineOptionsFrom(values); // parses --max-length too
-    const maxTextLength = parsed.maxTextLength ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = { ...parsed, maxTextLength };
+    const pipelineOptions = serverPipelineOptions(values, DEFAULT_LIMITS.maxTextLength);
+    const { maxTextLength } = pipelineOptions;
     const service = new NerService(createExtractor(intFlag(values.workers, 'workers', 0) ?? 0, pipelineOptions), { maxTextLength });
     if (!values.http) {
       await serveStdio(service);

@@ -4,7 +4,7 @@ import { MedicalNerError } from '../../core/errors.js';
 import { startServer } from '../../server/app.js';
 import { DEFAULT_LIMITS } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { MODEL_FLAGS, MODEL_USAGE, pipelineOptionsFrom } from '../options.js';
+import { MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
 
 export function intFlag(v: unknown, name: string, min = 1): number | undefined {
   if (v === undefined) return undefined;
@@ -47,9 +47,8 @@ Request bodies and note text are never logged. SIGTERM/SIGINT: stop accepting, f
       },
       allowPositionals: false,
     });
-    const parsed = pipelineOptionsFrom(values); // parses --max-length too
-    const maxTextLength = parsed.maxTextLength ?? DEFAULT_LIMITS.maxTextLength;
-    const pipelineOptions = { ...parsed, maxTextLength };
+    const pipelineOptions = serverPipelineOptions(values, DEFAULT_LIMITS.maxTextLength);
+    const { maxTextLength } = pipelineOptions;
     const { url, closed } = await startServer({
       port: intFlag(values.port, 'port', 0) ?? 8080,
       host: values.host ?? '127.0.0.1',
