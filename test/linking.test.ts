@@ -9,7 +9,7 @@ import { evalTasks } from '../src/eval/task.js';
 import { findAbbreviations } from '../src/linking/abbreviations.js';
 import { packContainer, parseCodes, unpackContainer } from '../src/linking/format.js';
 import { defaultLexiconDir, getLinker, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
-import { trigramsOf } from '../src/linking/ngram.js';
+import { NgramIndex, trigramsOf } from '../src/linking/ngram.js';
 import { bagKey, normKey } from '../src/linking/normalize.js';
 import '../src/eval/linking.js';
 
@@ -159,6 +159,55 @@ describe('linker', () => {
     const r = link('hepatocelular carcinoma', 'DISEASE');
     assert.equal(r?.method, 'ngram');
     assert.equal(r?.codes.doid, 'DOID:684');
+  });
+  it('n-gram search with length and prefix filters finds what an exhaustive scan finds', () => {
+    // the reference: every key of the index scored by plain Dice (floor), best 300 rescored by IDF-weighted Dice
+    const lex = getLinker().lexicon;
+    const ti = lex.types.indexOf('ANATOMY');
+    const accept = (c: number, tier: number) => lex.ctype[c] === ti && tier < 2;
+    const ix = new NgramIndex(lex, accept);
+    const keys: string[] = [];
+    for (let k = 0; k < lex.norm.size; k++) {
+      const key = lex.norm.key(k);
+      if (key.length >= 3 && key.length <= 80 && lex.norm.postings(k).some((p) => accept(p >>> 2, p & 3))) keys.push(key);
+    }
+    for (const [key, ps] of lex.extraNorm) if (key.length >= 3 && key.length <= 80 && ps.some((p) => accept(p >>> 2, p & 3))) keys.push(key);
+    assert.equal(keys.length, ix.size, 'the reference holds the same keys as the index');
+    const tris = keys.map((k) => new Set(trigramsOf(k)));
+    const df = new Map<number, number>();
+    for (const ts of tris) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
+    const idf = (t: number) => Math.fround(Math.log(1 + keys.length / (1 + (df.get(t) ?? 0))));
+    const exhaustive = (query: string, minScore: number) => {
+      const q = new Set(trigramsOf(query));
+      if (q.size < 3) return []; // too short to search
+      const floor = Math.max(0.3, minScore - 0.15);
+      const qw = [...q].reduce((a, t) => a + idf(t), 0);
+      return keys
+        .map((text, i) => ({ text, ts: tris[i]!, dice: (2 * [...tris[i]!].filter((t) => q.has(t)).length) / (q.size + tris[i]!.size) }))
+        .filter((k) => k.dice >= floor)
+        .sort((a, b) => b.dice - a.dice)
+        .slice(0, 300)
+        .map((k) => ({ text: k.text, score: (2 * [...k.ts].filter((t) => q.has(t)).reduce((a, t) => a + idf(t), 0)) / (qw + [...k.ts].reduce((a, t) => a + idf(t), 0)) }))
+        .filter((k) => k.score >= minScore)
+        .map((k) => k.text)
+        .sort();
+    };
+    // near misses of real keys (a letter dropped, two swapped, the last word dropped, a word added) and a non-word
+    const queries = ['zzzz qqqq'];
+    for (let i = 0; i < keys.length; i += 23) {
+      const k = keys[i]!;
+      const j = Math.floor(k.length / 2);
+      queries.push(k.slice(0, j) + k.slice(j + 1), k.slice(0, j - 1) + k[j] + k[j - 1] + k.slice(j + 1), k.split(' ').slice(0, -1).join(' ') || k, `${k} tissue`);
+    }
+    let compared = 0;
+    for (const query of queries) {
+      for (const minScore of [0.4, 0.55, 0.7]) {
+        const got = ix.search(query, minScore, 10_000).map((h) => h.text).sort();
+        assert.deepEqual(got, exhaustive(query, minScore), `search("${query}", ${minScore})`);
+        compared += got.length;
+      }
+    }
+    assert.ok(compared > 1000, `the queries have hits to compare (${compared})`);
   });
   it('is type-aware', () => {
     assert.equal(link('creatinine', 'LAB_TEST')?.codes.loinc, '2160-0');

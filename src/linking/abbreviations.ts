@@ -12,6 +12,9 @@ export interface AbbreviationPair {
   longStart: number;
 }
 
+/** Characters before a parenthesis searched for its long form (20 words, generously). */
+const BEFORE_WINDOW = 1000;
+
 function isAlnum(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9]/.test(c);
 }
@@ -62,22 +65,25 @@ export function findAbbreviations(text: string): AbbreviationPair[] {
     const cut = inner.search(/[;,]\s/);
     if (cut > 0) inner = inner.slice(0, cut);
     const sf = inner.trim();
-    const before = text.slice(0, open).replace(/\s+$/, '');
+    // the text before the parenthesis, within reach of the longest long form (at most 20 words): end-anchored
+    // regexes over the whole prefix would make a document quadratic in its parentheses
+    const from = Math.max(0, open - BEFORE_WINDOW);
+    const before = text.slice(from, open).trimEnd();
     if (validShort(sf)) {
       const maxWords = Math.min(sf.length + 5, sf.length * 2);
       const [cand, candStart] = wordsBefore(before, maxWords);
       const lf = bestLongForm(sf, cand);
       if (lf && lf.length > sf.length && lf.split(/\s+/).length <= maxWords && !lf.toLowerCase().includes(`${sf.toLowerCase()} `)) {
-        out.push({ short: sf, long: lf, shortStart: innerStart + m[1]!.indexOf(sf), longStart: candStart + cand.length - lf.length });
+        out.push({ short: sf, long: lf, shortStart: innerStart + m[1]!.indexOf(sf), longStart: from + candStart + cand.length - lf.length });
         continue;
       }
     }
     // "SF (long form)": the word before the parenthesis is the short form
-    const w = /([A-Za-z0-9][\w\-/.]*)$/.exec(before);
+    const w = /([A-Za-z0-9][\w\-/.]*)$/.exec(before.slice(-40));
     if (w && validShort(w[1]!) && sf.split(/\s+/).length >= 2) {
       const lf = bestLongForm(w[1]!, sf);
       if (lf && lf.length > w[1]!.length && lf === sf) {
-        out.push({ short: w[1]!, long: sf, shortStart: before.length - w[1]!.length, longStart: innerStart + m[1]!.indexOf(sf) });
+        out.push({ short: w[1]!, long: sf, shortStart: from + before.length - w[1]!.length, longStart: innerStart + m[1]!.indexOf(sf) });
       }
     }
   }

@@ -20,7 +20,7 @@ import { abbreviationMap } from './abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
-import { bagKeyFromTokens, isGenericWord, isStopWord, normTokens } from './normalize.js';
+import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, normTokens } from './normalize.js';
 
 export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
 
@@ -35,10 +35,10 @@ export interface LinkCandidate {
 export interface LinkResult extends LinkCandidate {
   type: EntityType | null;
   preferred_name: string;
-  /** Entity.codes view (one id per system). */
-  codes: Codes;
-  /** Every id the lexicon holds for the concept, by system (incl. `omim`, `pharmgkb`). */
-  xrefs: Record<string, string[]>;
+  /** Entity.codes view (one id per system); frozen, shared by every result for the concept. */
+  codes: Readonly<Codes>;
+  /** Every id the lexicon holds for the concept, by system (incl. `omim`, `pharmgkb`); frozen. */
+  xrefs: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Per-document information used for abbreviations and disambiguation. */
@@ -128,6 +128,8 @@ export class Linker {
   /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
   private readonly ngramHits = new Map<string, NgramHit[]>();
   private readonly nameWordsMemo = new Map<number, string[]>();
+  /** What `result` reports about a concept (parsing its codes string is the costly part). */
+  private readonly conceptMemo = new Map<number, Readonly<Pick<LinkResult, 'type' | 'preferred_name' | 'codes' | 'xrefs'>>>();
 
   constructor(
     readonly lexicon: Lexicon,
@@ -171,15 +173,15 @@ export class Linker {
   }
 
   result(c: LinkCandidate): LinkResult {
-    const lex = this.lexicon;
-    return {
-      ...c,
-      score: Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000,
-      type: lex.typeOf(c.concept),
-      preferred_name: lex.preferredName(c.concept),
-      codes: lex.entityCodes(c.concept),
-      xrefs: Object.fromEntries(lex.allCodes(c.concept)),
-    };
+    let info = this.conceptMemo.get(c.concept);
+    if (!info) {
+      const lex = this.lexicon;
+      const xrefs = Object.fromEntries([...lex.allCodes(c.concept)].map(([sys, ids]) => [sys, Object.freeze(ids)]));
+      info = Object.freeze({ type: lex.typeOf(c.concept), preferred_name: lex.preferredName(c.concept), codes: Object.freeze(lex.entityCodes(c.concept)), xrefs: Object.freeze(xrefs) });
+      if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
+      this.conceptMemo.set(c.concept, info);
+    }
+    return { ...c, score: Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000, ...info };
   }
 
   private add(best: Map<number, LinkCandidate>, postings: readonly Posting[], base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
@@ -396,6 +398,14 @@ export class Linker {
     e.preferred_name = r.preferred_name;
     e.attributes = { ...e.attributes, link_score: r.score, link_method: r.method };
     return r;
+  }
+
+  /** Forgets every memoised result (not the n-gram indexes): benchmarks time a linker that has seen nothing. */
+  clearMemos(): void {
+    this.ngramHits.clear();
+    this.nameWordsMemo.clear();
+    this.conceptMemo.clear();
+    clearWordMemo();
   }
 
   /** Memory held by the n-gram indexes built so far (bytes). */

@@ -3,15 +3,20 @@
  * word-form differences) that the hash lookups do not catch.
  *
  * Keys are ASCII `[a-z0-9 ]` (see normalize.ts), so a trigram is a number below 37³ and the inverted index
- * is a CSR pair of typed arrays. One index per entity type (plus one for untyped concepts) is built on first
- * use. A query counts shared trigrams per key over the query's posting lists (typed-array counters), keeps
- * the keys whose plain Dice coefficient passes a floor, and scores the best few hundred exactly with an
- * IDF-weighted Dice coefficient.
+ * is a CSR pair of typed arrays; a forward index (key → its trigrams, 16-bit) sits beside it. One index per
+ * entity type (plus one for untyped concepts) is built on first use. Keys are numbered by trigram count, so
+ * every posting list is sorted by key length and a query reads only the stretch of lengths that can reach
+ * its Dice floor. Prefix filtering (as in AllPairs/PPJoin) skips most of the query's common trigrams: a key
+ * with the overlap the floor needs holds enough of the rarer ones. Keys counted often enough in those lists
+ * are checked against the floor with their forward trigrams (plain Dice coefficient), and the best few
+ * hundred are scored with an IDF-weighted Dice coefficient.
  */
 import type { Lexicon } from './lexicon.js';
 
 const ALPHA = 37;
 const MAX_KEY = 80;
+/** Extra posting lists read beyond the minimal prefix; each one lets a key counted once fewer drop unverified. */
+const SLACK = 5;
 
 function code(c: number): number {
   if (c >= 97 && c <= 122) return c - 96; // a-z → 1..26
@@ -41,10 +46,19 @@ export function trigramsOf(s: string): Uint32Array {
   return out.slice(0, n);
 }
 
+/** Sorts a[0..n) and drops repeats; returns the new length. Insertion sort: keys are short. */
 function dedupe(a: Uint32Array, n: number): number {
-  const s = a.subarray(0, n).sort();
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
   let w = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || s[i] !== s[i - 1]) a[w++] = s[i]!;
+  for (let i = 0; i < n; i++) if (i === 0 || a[i] !== a[w - 1]) a[w++] = a[i]!;
   return w;
 }
 
@@ -57,18 +71,21 @@ export interface NgramHit {
 
 /** A trigram index over the lexicon keys that have a concept of one type (or of no type). */
 export class NgramIndex {
-  /** Key ids in this index (index-local id → lexicon key id; negative for PharmGKB keys). */
+  /** Key ids in this index (index-local id → lexicon key id; negative for PharmGKB keys), by trigram count. */
   private readonly keys: Int32Array;
   private readonly triCount: Uint8Array;
+  /** Inverted index: trigram → index-local key ids (ascending, so ascending trigram count). */
   private readonly start: Uint32Array;
   private readonly post: Uint32Array;
+  /** Forward index: index-local key id → its distinct trigrams (ids < 37³ fit 16 bits). */
+  private readonly fwdStart: Uint32Array;
+  private readonly fwd: Uint16Array;
   private readonly idf: Float32Array;
   private readonly extraKeys: string[];
   // scratch buffers reused by every search
   private counts: Uint16Array | undefined;
   private touched: Int32Array | undefined;
   private mark: Uint8Array | undefined;
-  private dice: Float64Array | undefined;
   readonly buildMs: number;
 
   constructor(
@@ -97,31 +114,56 @@ export class NgramIndex {
         this.extraKeys.push(key);
       }
     }
-    this.keys = Int32Array.from(ids);
-    const n = this.keys.length;
-    const extraBytes = this.extraKeys.map((k) => Buffer.from(k, 'latin1'));
+    const n = ids.length;
+    // trigrams of every key, in the order found
     const tmp = new Uint32Array(MAX_KEY + 2);
-    const df = new Uint32Array(ALPHA ** 3);
-    this.triCount = new Uint8Array(n);
-    const each = (i: number, fn: (t: number) => void) => {
-      const id = this.keys[i]!;
+    const rawStart = new Uint32Array(n + 1);
+    let rawTri = new Uint16Array(n * 24);
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
       let m: number;
       if (id >= 0) {
         const [s, e] = norm.keyRange(id);
         m = trigramsOfBytes(bytes, s, e, tmp);
       } else {
-        const b = extraBytes[-1 - id]!;
+        const b = Buffer.from(this.extraKeys[-1 - id]!, 'latin1');
         m = trigramsOfBytes(b, 0, b.length, tmp);
       }
-      for (let j = 0; j < m; j++) fn(tmp[j]!);
-      return m;
-    };
-    for (let i = 0; i < n; i++) this.triCount[i] = each(i, (t) => df[t]!++);
+      const w = rawStart[i]!;
+      if (w + m > rawTri.length) {
+        const grown = new Uint16Array(rawTri.length * 2 + m);
+        grown.set(rawTri);
+        rawTri = grown;
+      }
+      rawTri.set(tmp.subarray(0, m), w);
+      rawStart[i + 1] = w + m;
+    }
+    // renumber by trigram count (stable), then lay out the forward and inverted indexes
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rawStart[a + 1]! - rawStart[a]! - (rawStart[b + 1]! - rawStart[b]!) || a - b);
+    this.keys = new Int32Array(n);
+    this.triCount = new Uint8Array(n);
+    this.fwdStart = new Uint32Array(n + 1);
+    this.fwd = new Uint16Array(rawStart[n]!);
+    const df = new Uint32Array(ALPHA ** 3);
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      this.keys[i] = ids[o]!;
+      const a = rawStart[o]!;
+      const m = rawStart[o + 1]! - a;
+      this.triCount[i] = m;
+      const w = this.fwdStart[i]!;
+      for (let j = 0; j < m; j++) {
+        const t = rawTri[a + j]!;
+        this.fwd[w + j] = t;
+        df[t]!++;
+      }
+      this.fwdStart[i + 1] = w + m;
+    }
     this.start = new Uint32Array(df.length + 1);
     for (let t = 0; t < df.length; t++) this.start[t + 1] = this.start[t]! + df[t]!;
     this.post = new Uint32Array(this.start[df.length]!);
     const fill = this.start.slice(0, df.length);
-    for (let i = 0; i < n; i++) each(i, (t) => (this.post[fill[t]!++] = i));
+    for (let i = 0; i < n; i++) for (let p = this.fwdStart[i]!; p < this.fwdStart[i + 1]!; p++) this.post[fill[this.fwd[p]!]!++] = i;
     this.idf = new Float32Array(df.length);
     for (let t = 0; t < df.length; t++) this.idf[t] = Math.log(1 + n / (1 + df[t]!));
     this.buildMs = performance.now() - t0;
@@ -132,7 +174,7 @@ export class NgramIndex {
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.triCount.byteLength + this.start.byteLength + this.post.byteLength + this.idf.byteLength;
+    return this.keys.byteLength + this.triCount.byteLength + this.start.byteLength + this.post.byteLength + this.fwdStart.byteLength + this.fwd.byteLength + this.idf.byteLength;
   }
 
   private keyText(i: number): string {
@@ -140,64 +182,75 @@ export class NgramIndex {
     return id >= 0 ? this.lex.norm.key(id) : this.extraKeys[-1 - id]!;
   }
 
+  /** First position in posting list [p, e) whose key has at least `count` trigrams. */
+  private lowerBound(p: number, e: number, count: number): number {
+    while (p < e) {
+      const mid = (p + e) >>> 1;
+      if (this.triCount[this.post[mid]!]! < count) p = mid + 1;
+      else e = mid;
+    }
+    return p;
+  }
+
   /** Keys with IDF-weighted trigram Dice ≥ `minScore`, best first (at most `limit`). */
   search(query: string, minScore = 0.6, limit = 20): NgramHit[] {
     const q = trigramsOf(query);
     const m = q.length;
     if (m < 3) return [];
-    // count shared trigrams for every key that has any (typed-array counters, touched list)
+    // A key with n trigrams passes the plain-Dice floor f with c ≥ need(n) = ⌈f(m+n)/2⌉ shared ones (so
+    // n lies in [minLen, maxLen]). Then it shares ≥ SLACK+1 of the query's m − need(n) + 1 + SLACK rarest
+    // trigrams: only that prefix of lists is read for keys of length n, and keys counted fewer times drop.
+    const f = Math.max(0.3, minScore - 0.15);
+    const need = (n: number) => Math.ceil((f * (m + n)) / 2 - 1e-9);
+    const minLen = Math.ceil((f * m) / (2 - f) - 1e-9);
+    const maxLen = Math.floor((m * (2 - f)) / f + 1e-9);
+    const byRarity = [...q].sort((a, b) => this.start[a + 1]! - this.start[a]! - (this.start[b + 1]! - this.start[b]!));
     const counts = (this.counts ??= new Uint16Array(this.keys.length));
     const touched = (this.touched ??= new Int32Array(this.keys.length));
     let nt = 0;
     for (let j = 0; j < m; j++) {
-      const t = q[j]!;
-      for (let p = this.start[t]!, e = this.start[t + 1]!; p < e; p++) {
+      // list j is read for the lengths n with need(n) ≤ m − j + SLACK
+      const top = Math.min(maxLen, Math.floor((2 * (m - j + SLACK)) / f - m + 1e-9));
+      if (top < minLen) break;
+      const t = byRarity[j]!;
+      const e = this.lowerBound(this.start[t]!, this.start[t + 1]!, top + 1);
+      for (let p = this.lowerBound(this.start[t]!, e, minLen); p < e; p++) {
         const i = this.post[p]!;
         if (counts[i]++ === 0) touched[nt++] = i;
       }
     }
-    // unweighted Dice as a filter, then the IDF-weighted score for the best few hundred
-    const floor = Math.max(0.3, minScore - 0.15);
-    const pre: number[] = [];
-    const dice = (this.dice ??= new Float64Array(this.keys.length)); // read only for the keys in `pre`, written just now
-    for (let k = 0; k < nt; k++) {
-      const i = touched[k]!;
-      const d = (2 * counts[i]!) / (m + this.triCount[i]!);
-      counts[i] = 0;
-      if (d >= floor) {
-        pre.push(i);
-        dice[i] = d;
-      }
-    }
-    pre.sort((a, b) => dice[b]! - dice[a]!);
     const inQuery = (this.mark ??= new Uint8Array(ALPHA ** 3));
     let qw = 0;
     for (let j = 0; j < m; j++) {
       qw += this.idf[q[j]!]!;
       inQuery[q[j]!] = 1;
     }
-    const tmp = new Uint32Array(MAX_KEY + 2);
-    const norm = this.lex.norm;
+    // survivors: the exact plain Dice as the filter, the IDF-weighted one as the score (best few hundred)
+    const pre: { i: number; dice: number }[] = [];
+    for (let k = 0; k < nt; k++) {
+      const i = touched[k]!;
+      const c = counts[i]!;
+      counts[i] = 0;
+      if (c < Math.min(SLACK, need(this.triCount[i]!) - 1) + 1) continue;
+      const s = this.fwdStart[i]!;
+      const e = this.fwdStart[i + 1]!;
+      let shared = 0;
+      for (let p = s; p < e; p++) shared += inQuery[this.fwd[p]!]!;
+      const dice = (2 * shared) / (m + e - s);
+      if (dice >= f) pre.push({ i, dice });
+    }
+    pre.sort((a, b) => b.dice - a.dice);
     const hits: NgramHit[] = [];
-    for (const i of pre.slice(0, 300)) {
-      const id = this.keys[i]!;
-      let n: number;
-      if (id >= 0) {
-        const [s, e] = norm.keyRange(id);
-        n = trigramsOfBytes(norm.bytes(), s, e, tmp);
-      } else {
-        const b = Buffer.from(this.extraKeys[-1 - id]!, 'latin1');
-        n = trigramsOfBytes(b, 0, b.length, tmp);
-      }
+    for (const { i } of pre.slice(0, 300)) {
       let inter = 0;
       let kw = 0;
-      for (let j = 0; j < n; j++) {
-        const w = this.idf[tmp[j]!]!;
+      for (let p = this.fwdStart[i]!, e = this.fwdStart[i + 1]!; p < e; p++) {
+        const w = this.idf[this.fwd[p]!]!;
         kw += w;
-        if (inQuery[tmp[j]!]) inter += w;
+        if (inQuery[this.fwd[p]!]) inter += w;
       }
       const score = (2 * inter) / (qw + kw);
-      if (score >= minScore) hits.push({ key: id, text: this.keyText(i), score });
+      if (score >= minScore) hits.push({ key: this.keys[i]!, text: this.keyText(i), score });
     }
     for (let j = 0; j < m; j++) inQuery[q[j]!] = 0;
     hits.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));

@@ -112,6 +112,27 @@ export function rawTokens(s: string): string[] {
   return out;
 }
 
+/** Spelling and number of one lower-cased word, memoised: a document repeats its words, the lexicon its head words. */
+const wordMemo = new Map<string, string>();
+const WORD_MEMO_SIZE = 100_000;
+
+/** Empties the word memo (benchmarks start from it empty). */
+export function clearWordMemo(): void {
+  wordMemo.clear();
+}
+
+function wordForm(raw: string, lower: string): string {
+  let t = wordMemo.get(raw);
+  if (t === undefined) {
+    t = americanize(lower);
+    // acronyms in capitals keep their final S (AIDS, ARDS); "NSAIDs" is a plural
+    if (!(raw.length > 1 && raw === raw.toUpperCase())) t = singularize(t);
+    if (wordMemo.size >= WORD_MEMO_SIZE) wordMemo.clear();
+    wordMemo.set(raw, t);
+  }
+  return t;
+}
+
 /** Normalised tokens: lower case, Roman numerals after "type"/"class"/…, British → American, plurals → singular. */
 export function normTokens(s: string): string[] {
   const raw = rawTokens(s);
@@ -122,11 +143,7 @@ export function normTokens(s: string): string[] {
     const roman = ROMAN[t];
     if (roman && (t !== 'x' || NUMERAL_HEADS.has(prev))) t = roman;
     else if ((t === 'i' || t === 'v') && NUMERAL_HEADS.has(prev)) t = t === 'i' ? '1' : '5';
-    else if (t.length > 2 && t.charCodeAt(0) >= 97) {
-      t = americanize(t);
-      // acronyms in capitals keep their final S (AIDS, ARDS); "NSAIDs" is a plural
-      if (!(r.length > 1 && r === r.toUpperCase())) t = singularize(t);
-    }
+    else if (t.length > 2 && t.charCodeAt(0) >= 97) t = wordForm(r, t);
     out.push(t);
     prev = t;
   }

@@ -8,6 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchNotes, quantile } from '../../bench/notes.js';
+import { createDoc, makeEntity } from '../../core/doc.js';
+import type { Doc } from '../../core/types.js';
 import { packagePath } from '../../core/paths.js';
 import { loadCorpus } from '../../corpora/index.js';
 import { getLinker } from '../../linking/index.js';
@@ -91,12 +93,25 @@ async function worker(model: string, n: number, componentsArg: string): Promise<
   };
 }
 
+/** Documents whose entities are the gold mentions of a corpus split (no codes yet). */
+function goldMentionDocs(corpus: string, split: 'train' | 'test'): Doc[] {
+  return loadCorpus(corpus, split).map((d) => {
+    const doc = createDoc(d.text, d.id);
+    for (const m of d.mentions) if (m.type) doc.entities.push(makeEntity(doc, m, m.type, 1));
+    return doc;
+  });
+}
+
 /**
- * The linker alone over the gold mentions of the BC5CDR and NCBI-disease test splits, starting with empty caches
- * (a mention string seen earlier in the run hits the linker's n-gram cache, as it would in a long-running server).
+ * The linker alone over the gold mentions of the BC5CDR and NCBI-disease test splits, through `linkDoc` as the
+ * pipeline calls it (per document: abbreviation definitions and context words found once, a mention repeated
+ * in the document linked once). Every gold mention counts as one linked. Steady state, as in a server: the
+ * code is warmed up on train documents first, then every memo is emptied (a mention string seen earlier in
+ * the timed pass still hits the n-gram memo, as it would in a long-running server).
  */
 function linkerWorker(): LinkerResult {
-  const docs = [...loadCorpus('bc5cdr', 'test'), ...loadCorpus('ncbi-disease', 'test')];
+  const docs = [...goldMentionDocs('bc5cdr', 'test'), ...goldMentionDocs('ncbi-disease', 'test')];
+  const warmUp = [...goldMentionDocs('bc5cdr', 'train'), ...goldMentionDocs('ncbi-disease', 'train')].slice(0, 300);
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
   const linker = getLinker(); // loads the lexicon
@@ -105,15 +120,13 @@ function linkerWorker(): LinkerResult {
   const t2 = performance.now();
   linker.prepare();
   const indexMs = performance.now() - t2;
+  for (const doc of warmUp) linker.linkDoc(doc);
+  linker.clearMemos();
   let mentions = 0;
   const t1 = performance.now();
-  for (const d of docs) {
-    const ctx = linker.context(d.text);
-    for (const m of d.mentions) {
-      if (!m.type) continue;
-      linker.link(m.text, m.type, ctx);
-      mentions++;
-    }
+  for (const doc of docs) {
+    linker.linkDoc(doc);
+    mentions += doc.entities.length;
   }
   const secs = (performance.now() - t1) / 1000;
   return {
