@@ -6,7 +6,7 @@ import { components } from '../src/core/component.js';
 import { createDoc, makeEntity } from '../src/core/doc.js';
 import type { Doc, EntityType } from '../src/core/types.js';
 import { evalTasks } from '../src/eval/task.js';
-import { findAbbreviations } from '../src/linking/abbreviations.js';
+import { findAbbreviations } from '../src/text/abbreviations.js';
 import { packContainer, parseCodes, unpackContainer } from '../src/linking/format.js';
 import { defaultLexiconDir, getLinker, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
 import { NgramIndex, trigramsOf } from '../src/linking/ngram.js';

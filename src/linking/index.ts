@@ -9,7 +9,7 @@ import type { Doc } from '../core/types.js';
 import { defaultLexiconDir, loadLexicon } from './lexicon.js';
 import { Linker, type LinkerOptions } from './linker.js';
 
-export { findAbbreviations, abbreviationMap, type AbbreviationPair } from './abbreviations.js';
+export { findAbbreviations, abbreviationMap, type AbbreviationPair } from '../text/abbreviations.js';
 export { Lexicon, loadLexicon, defaultLexiconDir, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
 export { Linker, DEFAULT_THRESHOLDS, LINKABLE_TYPES, type LinkCandidate, type LinkContext, type LinkMethod, type LinkResult, type LinkerOptions } from './linker.js';
 export { normKey, bagKey, normTokens } from './normalize.js';

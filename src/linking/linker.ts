@@ -16,7 +16,7 @@
  * names that occur in the document), an exact-case name match, and the concept's prior (sources, xrefs).
  */
 import type { Codes, Doc, Entity, EntityType } from '../core/types.js';
-import { abbreviationMap } from './abbreviations.js';
+import { abbreviationMap } from '../text/abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';

@@ -3,6 +3,7 @@ import { renumberEntities } from '../core/doc.js';
 import { Registry } from '../core/registry.js';
 import type { Doc, Entity, EntityType } from '../core/types.js';
 import { ENTITY_TYPES } from '../core/types.js';
+import { abbreviationConsistency } from './abbreviations.js';
 
 /** An entity recogniser. `predict` only needs to return entities of the requested types. */
 export interface NerModel {
@@ -15,13 +16,13 @@ export interface NerModel {
 /** NER models by name: `baseline`, `ner-minilm`, … */
 export const nerModels = new Registry<Promise<NerModel>, [PipelineOptions]>('NER model');
 
-/** Wraps a model as the pipeline's `ner` component. */
+/** Wraps a model as the pipeline's `ner` component (with abbreviation consistency, see abbreviations.ts). */
 export function nerComponent(model: NerModel): Component {
   return {
     name: 'ner',
     async process(doc: Doc, options: RunOptions) {
       const types = new Set<EntityType>(options.entityTypes ?? ENTITY_TYPES);
-      const found = await model.predict(doc, types);
+      const found = abbreviationConsistency(doc.text, await model.predict(doc, types));
       doc.entities.push(...found.filter((e) => types.has(e.type)));
       renumberEntities(doc);
     },
