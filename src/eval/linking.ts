@@ -53,15 +53,49 @@ function goldGroups(m: Mention, spec: LinkSpec): string[][] {
 }
 
 /** The id a linked concept contributes for a corpus (one per concept), or undefined. */
-function predictedId(linker: Linker, concept: number, system: 'mesh' | 'ncbi_gene', omim: boolean): string | undefined {
+function predictedId(linker: Linker, concept: number, system: 'mesh' | 'ncbi_gene', omim: boolean, version?: MeshVersion): string | undefined {
   const codes = linker.lexicon.allCodes(concept);
-  const first = codes.get(system)?.[0];
+  const ids = codes.get(system) ?? [];
+  const first = (system === 'mesh' && version ? ids.find((id) => inVersion(id, version)) : undefined) ?? ids[0];
   if (first) return first;
   if (omim && system === 'mesh') {
     const o = codes.get('omim')?.[0];
     if (o) return `OMIM:${o}`;
   }
   return undefined;
+}
+
+/**
+ * The MeSH release a corpus was annotated with, estimated from its TRAINING split: the highest descriptor (D)
+ * and supplementary concept (C) numbers among its gold ids. MeSH numbers ids in order of creation, and the
+ * lexicon's MeSH is newer than BC5CDR's and NCBI-disease's: a drug promoted from supplementary concept to
+ * descriptor since (remifentanil: C071741, now D000077208) carries both ids, and the corpus can only know the
+ * old one. The scorer reports the first of the concept's ids that existed in the corpus's release.
+ */
+interface MeshVersion {
+  maxD: number;
+  maxC: number;
+}
+
+function meshVersion(corpus: string): MeshVersion {
+  const v: MeshVersion = { maxD: 0, maxC: 0 };
+  for (const d of loadCorpus(corpus, 'train')) {
+    for (const m of d.mentions) {
+      for (const raw of m.ids ?? []) {
+        for (const id of raw.split(/[|+,]/).map(normId)) {
+          const x = /^([CD])(\d+)$/.exec(id);
+          if (x?.[1] === 'D') v.maxD = Math.max(v.maxD, Number(x[2]));
+          else if (x?.[1] === 'C') v.maxC = Math.max(v.maxC, Number(x[2]));
+        }
+      }
+    }
+  }
+  return v;
+}
+
+function inVersion(id: string, v: MeshVersion): boolean {
+  const x = /^([CD])(\d+)$/.exec(id);
+  return !!x && Number(x[2]) <= (x[1] === 'D' ? v.maxD : v.maxC);
 }
 
 interface Linked {
@@ -164,6 +198,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
     goldByDoc.set(i, byType);
   });
   const e2e = options.model !== undefined;
+  const version = meshVersion(spec.corpus);
   if (!e2e) {
     docs.forEach((d, i) => {
       const ctx = linker.context(d.text);
@@ -171,7 +206,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
         if (!m.type || !spec.types.includes(m.type)) continue;
         mentionCount.set(m.type, (mentionCount.get(m.type) ?? 0) + 1);
         const r = linker.candidates(m.text, m.type, ctx)[0];
-        const id = r ? predictedId(linker, r.concept, spec.system(m.type), spec.omim) : undefined;
+        const id = r ? predictedId(linker, r.concept, spec.system(m.type), spec.omim, version) : undefined;
         const score = r ? Math.min(1, r.score) : 0;
         items.push({ doc: i, type: m.type, id, score, gold: goldGroups(m, spec) });
       }
@@ -181,16 +216,15 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
     try {
       for (let i = 0; i < docs.length; i++) {
         const doc = await p.run(docs[i]!.text, { entityTypes: spec.types }, docs[i]!.id);
+        const ctx = linker.context(docs[i]!.text);
         for (const e of doc.entities) {
           if (!spec.types.includes(e.type)) continue;
           mentionCount.set(e.type, (mentionCount.get(e.type) ?? 0) + 1);
-          const sys = spec.system(e.type);
-          let id: string | undefined = e.codes?.[sys];
-          if (!id && spec.omim && sys === 'mesh' && e.codes) {
-            // the pipeline's codes hold no OMIM; look the concept up again for NCBI-disease's OMIM ids
-            const r = linker.link(e.text, e.type, linker.context(docs[i]!.text));
-            if (r && r.score >= linker.thresholds[e.type]) id = predictedId(linker, r.concept, sys, true);
-          }
+          // the entity's codes hold one id per system (no OMIM): the concept the pipeline linked (same linker, same
+          // document context) gives the id the corpus would use
+          const linked = typeof e.attributes?.link_score === 'number';
+          const r = linked ? linker.link(e.text, e.type, ctx) : null;
+          const id = r ? predictedId(linker, r.concept, spec.system(e.type), spec.omim, version) : undefined;
           items.push({ doc: i, type: e.type, id, score: typeof e.attributes?.link_score === 'number' ? e.attributes.link_score : 0, gold: [] });
         }
       }
