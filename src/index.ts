@@ -22,6 +22,8 @@ export { nerModels } from './ner/model.js';
 export type { NerModel } from './ner/model.js';
 export { splitSentences } from './text/sentences.js';
 export { tokenize } from './text/tokens.js';
+export { negationScopes, ScopeModel } from './context/index.js';
+export type { NegationScope, ScopeQuery } from './context/index.js';
 export { EntityScorer, RelationScorer, prf } from './eval/score.js';
 export * from './export/index.js';
 export * from './graph/index.js';

@@ -11,6 +11,7 @@ import {
   defaultContextRules,
   detectSections,
   negationScopes,
+  ScopeModel,
   SectionDetector,
 } from '../src/context/index.js';
 import type { ContextAttributes } from '../src/context/index.js';
@@ -299,4 +300,27 @@ test('a long note (2,000 sentences): every entity gets the same attributes as in
   const got = doc.entities.map((e, i) => [i % 4, e.attributes!.assertion, e.attributes!.temporality, e.attributes!.experiencer].join(' '));
   const want = ['0 absent current patient', '1 present current patient', '2 present historical patient', '3 present historical family'];
   assert.deepEqual([...new Set(got)].sort(), want, 'assertion, temporality and experiencer by section');
+});
+
+test('learned negation scopes (models/negation-scope): rule cues, model scopes, offsets in the whole text', async () => {
+  const model = await ScopeModel.load();
+  try {
+    const s1 = 'When cells were infected, no induction of NF-KB was detected, whereas virions were produced.';
+    const [a, ...rest] = await model.negationScopes(s1);
+    assert.equal(rest.length, 0, 'one cue');
+    assert.equal(a!.cue.text, 'no');
+    const scope = s1.slice(a!.scope.start, a!.scope.end);
+    assert.ok(scope.startsWith('no induction of NF-KB'), `the scope starts at its cue: "${scope}"`);
+    assert.ok(!scope.includes('virions'), `the scope stops before "whereas": "${scope}"`);
+    assert.deepEqual(await model.negationScopes('This is not only true but also useful.'), [], 'a pseudo-cue has no scope');
+    // a sentence inside a longer text: offsets stay in the text
+    const pre = 'First sentence here. ';
+    const text = pre + s1;
+    const [b] = await model.negationScopes(text, pre.length, text.length);
+    assert.deepEqual([b!.scope.start - pre.length, b!.scope.end - pre.length], [a!.scope.start, a!.scope.end], 'same scope, shifted');
+    assert.deepEqual(await model.scopes(text, [], pre.length, text.length), [], 'no cues, no scopes');
+    assert.deepEqual(await model.negationScopes(''), [], 'empty text');
+  } finally {
+    await model.dispose();
+  }
 });

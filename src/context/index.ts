@@ -42,5 +42,7 @@ export { defaultSectionDetector, defaultSectionRules, detectSections, SectionDet
 export type { SectionContext, SectionRuleJson, SectionRulesJson } from './sections.js';
 export { defaultScopeResolver, defaultScopeRules, negationScopes, ScopeResolver } from './scope.js';
 export type { NegationScope, ScopeOptions, ScopeRulesJson } from './scope.js';
+export { DEFAULT_SCOPE_MODEL_DIR, ScopeModel } from './scope-model.js';
+export type { ScopeQuery } from './scope-model.js';
 export { contextTokens, TriggerMatcher } from './matcher.js';
 export type { Axis, Category, ContextRuleJson, Direction } from './matcher.js';

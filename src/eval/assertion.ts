@@ -18,10 +18,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDataDir } from '../core/paths.js';
-import type { Doc } from '../core/types.js';
+import type { Doc, Span } from '../core/types.js';
 import { assertContext } from '../context/assertion.js';
 import type { ContextAttributes } from '../context/assertion.js';
 import { defaultScopeResolver } from '../context/scope.js';
+import { DEFAULT_SCOPE_MODEL_DIR, ScopeModel } from '../context/scope-model.js';
 import { bioScopeSentences, bioScopeSplit, readBioScope } from '../io/bioscope.js';
 import type { BioScopeSentence } from '../io/bioscope.js';
 import { negexSplit, readContextAnnotations, readNegexAnnotations } from '../io/negex.js';
@@ -142,6 +143,16 @@ export function scoreNegexItems(items: readonly NegexItem[], file: string, split
   return out;
 }
 
+function tally(c: Counts, inGold: readonly boolean[], inPred: readonly boolean[]): void {
+  inGold.forEach((g, i) => {
+    if (g && inPred[i]) c.tp++;
+    else if (g) c.fn++;
+    else if (inPred[i]) c.fp++;
+  });
+}
+
+const inAny = (s: BioScopeSentence, spans: readonly Span[]) => s.tokens.map((t) => spans.some((x) => t.start < x.end && x.start < t.end));
+
 /** Scores negation cues and scopes on BioScope sentences (token level, BioScope convention: the scope holds its cue). */
 export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: string, split: string, documents: number): ScopeScores {
   const resolver = defaultScopeResolver();
@@ -151,18 +162,10 @@ export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: st
   let goldCues = 0;
   let ms = 0;
   for (const s of sentences.slice(0, 200)) resolver.negationScopes(s.text); // warm-up (JIT), not timed
-  const tally = (c: Counts, inGold: boolean[], inPred: boolean[]) => {
-    inGold.forEach((g, i) => {
-      if (g && inPred[i]) c.tp++;
-      else if (g) c.fn++;
-      else if (inPred[i]) c.fp++;
-    });
-  };
   for (const s of sentences) {
     const negCues = s.cues.filter((c) => c.type === 'negation');
     const goldSpans = negCues.flatMap((c) => c.spans);
     goldCues += goldSpans.length;
-    const goldScopes = s.scopes.filter((x) => x.type === 'negation');
     const t0 = performance.now();
     const predicted = resolver.negationScopes(s.text);
     ms += performance.now() - t0;
@@ -171,9 +174,9 @@ export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: st
     for (const k of pk) cue[gk.has(k) ? 'tp' : 'fp']++;
     for (const k of gk) if (!pk.has(k)) cue.fn++;
     const withGoldCues = goldSpans.flatMap((sp) => resolver.scopeForCue(s.text, sp) ?? []);
-    const inGold = s.tokens.map((t) => goldScopes.some((g) => t.start < g.end && g.start < t.end));
-    tally(pred, inGold, s.tokens.map((t) => predicted.some((p) => t.start < p.scope.end && p.scope.start < t.end)));
-    tally(gold, inGold, s.tokens.map((t) => withGoldCues.some((p) => t.start < p.scope.end && p.scope.start < t.end)));
+    const inGold = inAny(s, s.scopes.filter((x) => x.type === 'negation'));
+    tally(pred, inGold, inAny(s, predicted.map((p) => p.scope)));
+    tally(gold, inGold, inAny(s, withGoldCues.map((p) => p.scope)));
   }
   return {
     corpus,
@@ -186,6 +189,35 @@ export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: st
     scopeTokensGoldCues: prf(gold),
     msPer1000Sentences: sentences.length ? (1000 * ms) / sentences.length : 0,
   };
+}
+
+/**
+ * The same measures for the learned scope model: its cues are the rule cues it gives a scope; with gold cues, each
+ * gold cue (all its spans at once) gets the model's scope.
+ */
+export async function scoreBioScopeLearned(model: ScopeModel, sentences: readonly BioScopeSentence[], corpus: string, split: string, documents: number): Promise<ScopeScores> {
+  const cue: Counts = { tp: 0, fp: 0, fn: 0 };
+  const pred: Counts = { tp: 0, fp: 0, fn: 0 };
+  const gold: Counts = { tp: 0, fp: 0, fn: 0 };
+  let goldCues = 0;
+  let ms = 0;
+  for (const s of sentences) {
+    const negCues = s.cues.filter((c) => c.type === 'negation');
+    const goldSpans = negCues.flatMap((c) => c.spans);
+    goldCues += goldSpans.length;
+    const t0 = performance.now();
+    const predicted = await model.negationScopes(s.text);
+    ms += performance.now() - t0;
+    const gk = new Set(goldSpans.map((x) => `${x.start}:${x.end}`));
+    const pk = new Set(predicted.map((x) => `${x.cue.start}:${x.cue.end}`));
+    for (const k of pk) cue[gk.has(k) ? 'tp' : 'fp']++;
+    for (const k of gk) if (!pk.has(k)) cue.fn++;
+    const withGoldCues = (await model.scopes(s.text, negCues.map((c) => ({ spans: c.spans })))).filter((x): x is Span => x !== null);
+    const inGold = inAny(s, s.scopes.filter((x) => x.type === 'negation'));
+    tally(pred, inGold, inAny(s, predicted.map((p) => p.scope)));
+    tally(gold, inGold, inAny(s, withGoldCues));
+  }
+  return { corpus, split, documents, sentences: sentences.length, goldCues, cues: prf(cue), scopeTokensPredictedCues: prf(pred), scopeTokensGoldCues: prf(gold), msPer1000Sentences: sentences.length ? (1000 * ms) / sentences.length : 0 };
 }
 
 function classTable(title: string, s: ClassScores): ReportTable {
@@ -239,6 +271,8 @@ export async function runAssertionEval(options: EvalOptions): Promise<EvalReport
       const papersPath = join(dir, 'full_papers.xml');
       if (existsSync(papersPath)) sets.push(['full_papers', 'all (out of domain, untuned)', readBioScope(papersPath)]);
       const rows: (string | number)[][] = [];
+      // the learned scope model, when shipped (models/negation-scope)
+      const scopeModel = existsSync(join(DEFAULT_SCOPE_MODEL_DIR, 'model.onnx')) ? await ScopeModel.load() : undefined;
       for (const [name, sp, docs] of sets) {
         let sentences = bioScopeSentences(docs);
         if (options.limit) sentences = sentences.slice(0, options.limit);
@@ -246,7 +280,13 @@ export async function runAssertionEval(options: EvalOptions): Promise<EvalReport
         data.bioscope.push(s);
         const row = (what: string, p: Prf) => [`${name} ${sp}`, what, p.precision, p.recall, p.f1, p.tp, p.fp, p.fn];
         rows.push(row('negation cues', s.cues), row('scope tokens, predicted cues', s.scopeTokensPredictedCues), row('scope tokens, gold cues', s.scopeTokensGoldCues));
+        if (scopeModel) {
+          const l = await scoreBioScopeLearned(scopeModel, sentences, `${name} (learned scopes)`, sp, docs.length);
+          data.bioscope.push(l);
+          rows.push(row('negation cues (rule cues the model keeps)', l.cues), row('scope tokens, predicted cues, learned', l.scopeTokensPredictedCues), row('scope tokens, gold cues, learned', l.scopeTokensGoldCues));
+        }
       }
+      await scopeModel?.dispose();
       tables.push({ title: 'Negation scope, BioScope (token level)', header: ['set', 'setting', 'P', 'R', 'F1', 'tp', 'fp', 'fn'], rows });
     } else {
       throw new Error(`assertion eval: unknown corpus "${corpus}" (known: ${ASSERTION_EVAL_CORPORA.join(', ')})`);

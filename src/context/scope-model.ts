@@ -1,0 +1,131 @@
+/**
+ * The learned negation-scope resolver (`models/negation-scope`, trained by training/train_scope.py on the BioScope
+ * abstracts' dev half). The rule cue finder of scope.ts proposes the cues; the model reads the sentence with the
+ * cue marked (token type 1 on its WordPieces) and gives each piece an in-scope logit. The scope is the run of
+ * in-scope pieces through the cue (BioScope scopes are contiguous and hold their cue); a cue whose own pieces are
+ * all out of scope is dropped, which is how the model filters the rule cues. BioScope-style linguistic scope, like `negationScopes`; entity
+ * assertion does not use it (see docs/context.md).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { packagePath } from '../core/paths.js';
+import { MedicalNerError } from '../core/errors.js';
+import type { Span } from '../core/types.js';
+import { WordPieceTokenizer } from '../text/wordpiece.js';
+import { defaultScopeResolver, type NegationScope } from './scope.js';
+
+interface ScopeModelConfig {
+  name: string;
+  max_length: number;
+  do_lower_case: boolean;
+  strip_accents?: boolean;
+  /** Logit above which a piece is in scope. */
+  threshold: number;
+  /** The input marks the rules' scope of the cue too (token type 2): the model corrects the rules. */
+  rule_input?: boolean;
+}
+
+/** A cue to resolve: its spans, and (for a model with `rule_input`) the rules' scope for it when already known. */
+export interface ScopeQuery {
+  spans: readonly Span[];
+  rule?: Span | null;
+}
+
+export const DEFAULT_SCOPE_MODEL_DIR = packagePath('models', 'negation-scope');
+
+const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+
+export class ScopeModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: WordPieceTokenizer,
+    private readonly config: ScopeModelConfig,
+  ) {}
+
+  static async load(dir = DEFAULT_SCOPE_MODEL_DIR, threads = 1): Promise<ScopeModel> {
+    for (const f of ['model.onnx', 'vocab.txt', 'config.json']) {
+      if (!existsSync(join(dir, f))) throw new MedicalNerError('MODEL_NOT_FOUND', `scope model file ${join(dir, f)} not found`);
+    }
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ScopeModelConfig;
+    const tokenizer = new WordPieceTokenizer(readFileSync(join(dir, 'vocab.txt'), 'utf8').split(/\r?\n/), {
+      lowercase: config.do_lower_case,
+      stripAccents: config.strip_accents ?? config.do_lower_case,
+    });
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    return new ScopeModel(session, tokenizer, config);
+  }
+
+  /**
+   * The scope of each cue of one sentence (`text` from `start` to `end`; a cue is one or more spans inside it),
+   * or null where the model puts nothing in scope. Offsets are in `text`.
+   */
+  async scopes(text: string, cues: readonly ScopeQuery[], start = 0, end = text.length): Promise<(Span | null)[]> {
+    if (!cues.length) return [];
+    const sentence = text.slice(start, end);
+    const pieces = this.tokenizer.tokenize(sentence).map((p) => ({ ...p, start: p.start + start, end: p.end + start }));
+    if (!pieces.length) return cues.map(() => null);
+    const inner = this.config.max_length - 2;
+    const resolver = defaultScopeResolver();
+    const rows = cues.map((cue) => {
+      const rule = this.config.rule_input ? (cue.rule !== undefined ? cue.rule : (resolver.scopeForCue(text, cue.spans[0]!, start, end)?.scope ?? null)) : null;
+      // 1: the cue; 2: the rest of the rules' scope; 0: elsewhere
+      const marks = pieces.map((p) => (cue.spans.some((c) => overlaps(p, c)) ? 1 : rule && overlaps(p, rule) ? 2 : 0));
+      // a sentence longer than the model's window: the window around the cue's first piece
+      const first = Math.max(0, marks.indexOf(1));
+      const from = pieces.length <= inner ? 0 : Math.max(0, Math.min(first - Math.floor(inner / 2), pieces.length - inner));
+      return { from, to: Math.min(pieces.length, from + inner), marks };
+    });
+    const seq = Math.max(...rows.map((r) => r.to - r.from)) + 2;
+    const ids = new BigInt64Array(rows.length * seq);
+    const mask = new BigInt64Array(rows.length * seq);
+    const types = new BigInt64Array(rows.length * seq);
+    const cls = BigInt(this.tokenizer.id('[CLS]'));
+    const sep = BigInt(this.tokenizer.id('[SEP]'));
+    rows.forEach((r, i) => {
+      const n = r.to - r.from;
+      ids[i * seq] = cls;
+      for (let k = 0; k < n; k++) {
+        ids[i * seq + 1 + k] = BigInt(pieces[r.from + k]!.id);
+        types[i * seq + 1 + k] = BigInt(r.marks[r.from + k]!);
+      }
+      ids[i * seq + n + 1] = sep;
+      for (let k = 0; k < n + 2; k++) mask[i * seq + k] = 1n;
+    });
+    const out = await this.session.run({
+      input_ids: new ort.Tensor('int64', ids, [rows.length, seq]),
+      attention_mask: new ort.Tensor('int64', mask, [rows.length, seq]),
+      token_type_ids: new ort.Tensor('int64', types, [rows.length, seq]),
+    });
+    const logits = out.logits!.data as Float32Array;
+    return rows.map((r, i) => {
+      // the run of in-scope pieces through the cue: grown left and right from the cue's pieces
+      const n = r.to - r.from;
+      const inScope = (k: number) => logits[i * seq + 1 + k]! > this.config.threshold;
+      const cue: number[] = [];
+      for (let k = 0; k < n; k++) if (r.marks[r.from + k] === 1) cue.push(k);
+      if (!cue.length || !cue.some(inScope)) return null;
+      let lo = cue[0]!;
+      let hi = cue[cue.length - 1]!;
+      while (lo > 0 && inScope(lo - 1)) lo--;
+      while (hi < n - 1 && inScope(hi + 1)) hi++;
+      return { start: pieces[r.from + lo]!.start, end: pieces[r.from + hi]!.end };
+    });
+  }
+
+  /** Rule cues, model scopes: `negationScopes` with the learned resolver (cues the model gives no scope are dropped). */
+  async negationScopes(text: string, start = 0, end = text.length): Promise<NegationScope[]> {
+    const found = defaultScopeResolver().negationScopes(text, start, end);
+    const scopes = await this.scopes(
+      text,
+      found.map((f) => ({ spans: [f.cue], rule: f.scope })),
+      start,
+      end,
+    );
+    return found.flatMap((f, i) => (scopes[i] ? [{ cue: f.cue, scope: scopes[i]! }] : []));
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
