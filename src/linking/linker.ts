@@ -78,6 +78,11 @@ const VARIANT_FACTOR = 0.9;
 const DOC_ABBREV_FACTOR = 0.98;
 const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
+/** Disambiguation bonuses (added to a candidate's score; see `disambiguate`). */
+const PRIOR_BONUS = 0.02;
+const EXACT_CASE_BONUS = 0.01;
+const CONTEXT_BONUS = 0.01;
+const MAX_CONTEXT_BONUS = 0.02;
 /** Bound of each memo (n-gram hits, concept name words); a full memo is simply emptied. */
 const MEMO_SIZE = 50_000;
 
@@ -124,6 +129,8 @@ export class Linker {
   readonly thresholds: Record<EntityType, number>;
   private readonly fuzzy: boolean;
   private readonly minSim: number;
+  /** The most `disambiguate` can add to a score. */
+  private readonly maxBonus: number;
   private readonly ngram = new Map<string, NgramIndex>();
   /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
   private readonly ngramHits = new Map<string, NgramHit[]>();
@@ -138,6 +145,9 @@ export class Linker {
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
     this.fuzzy = options.fuzzy ?? true;
     this.minSim = options.minSimilarity ?? 0.7;
+    let maxPrior = 0;
+    for (const p of lexicon.prior) maxPrior = Math.max(maxPrior, p);
+    this.maxBonus = (maxPrior / 100) * PRIOR_BONUS + EXACT_CASE_BONUS + MAX_CONTEXT_BONUS;
   }
 
   /** Build the per-document context (abbreviation definitions, word set). */
@@ -156,9 +166,9 @@ export class Linker {
   }
 
   /** Every candidate, best first (after type filtering and disambiguation bonuses). */
-  candidates(text: string, type: EntityType | null, ctx?: LinkContext): LinkCandidate[] {
+  candidates(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkCandidate[] {
     const best = new Map<number, LinkCandidate>();
-    this.collect(text, type, ctx, best, 1, 0);
+    this.collect(text, type, ctx, best, 1, 0, minSimilarity);
     const list = [...best.values()];
     if (!list.length) return list;
     this.disambiguate(text, list, ctx);
@@ -167,8 +177,8 @@ export class Linker {
   }
 
   /** The best concept, or null when nothing matched at all (the threshold is applied by the caller). */
-  link(text: string, type: EntityType | null, ctx?: LinkContext): LinkResult | null {
-    const top = this.candidates(text, type, ctx)[0];
+  link(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkResult | null {
+    const top = this.candidates(text, type, ctx, minSimilarity)[0];
     return top ? this.result(top) : null;
   }
 
@@ -204,17 +214,17 @@ export class Linker {
     return m;
   }
 
-  private collect(text: string, type: EntityType | null, ctx: LinkContext | undefined, best: Map<number, LinkCandidate>, factor: number, depth: number): void {
+  private collect(text: string, type: EntityType | null, ctx: LinkContext | undefined, best: Map<number, LinkCandidate>, factor: number, depth: number, minSim: number): void {
     const t = text.trim().replace(/^[\s"'([{]+|[\s"')\]},.;:]+$/g, '');
     if (!t) return;
     // chemical element symbols (K, Na, Pb) in drug/chemical mentions
     const element = (type === 'DRUG' || type === null) && depth === 0 ? ELEMENTS[t] : undefined;
-    if (element) this.collect(element, type, undefined, best, factor * 0.97, depth + 1);
+    if (element) this.collect(element, type, undefined, best, factor * 0.97, depth + 1, minSim);
     // otherwise a single character is only linked through a definition in the document
     if (t.length < 2 && !ctx?.abbreviations.has(t)) return;
     // 1. short form defined in this document → its long form
     const long = ctx?.abbreviations.get(t);
-    if (long && depth === 0) this.collect(long, type, ctx, best, factor * DOC_ABBREV_FACTOR, depth + 1);
+    if (long && depth === 0) this.collect(long, type, ctx, best, factor * DOC_ABBREV_FACTOR, depth + 1, minSim);
     if (long && this.topScore(best) >= 0.9 * factor) {
       for (const c of best.values()) if (c.method !== 'abbreviation') c.method = 'abbreviation';
       return;
@@ -239,13 +249,13 @@ export class Linker {
     if (depth === 0 && t.length <= 10 && /[A-Z]/.test(t) && !/\s/.test(t)) {
       const exps = this.lexicon.abbreviations.get(t) ?? this.lexicon.abbreviations.get(t.toUpperCase());
       if (exps) {
-        for (const e of exps) this.collect(e, type, ctx, best, factor * LIST_ABBREV_FACTOR, depth + 1);
+        for (const e of exps) this.collect(e, type, ctx, best, factor * LIST_ABBREV_FACTOR, depth + 1, minSim);
         for (const c of best.values()) if (c.method !== 'clinical-abbreviation' && c.score <= factor * LIST_ABBREV_FACTOR) c.method = 'clinical-abbreviation';
       }
     }
     if (this.topScore(best) >= 0.8 * factor) return;
     // 6. character trigrams
-    if (this.fuzzy && depth <= 1) this.fuzzyLookup(key, type, best, factor);
+    if (this.fuzzy && depth <= 1) this.fuzzyLookup(key, type, best, factor, minSim);
   }
 
   private lookupTokens(tokens: string[], type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, method: LinkMethod): void {
@@ -326,16 +336,16 @@ export class Linker {
     if (this.fuzzy) for (const t of LINKABLE_TYPES) this.indexesFor(t);
   }
 
-  private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number): void {
+  private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, minSim: number): void {
     if (nk.replace(/ /g, '').length < 5) return;
     const lex = this.lexicon;
     const indexes = this.indexesFor(type);
     for (const [name, ix] of indexes) {
-      const key = `${name}\u0000${nk}`;
+      const key = `${name}\u0000${minSim}\u0000${nk}`;
       let hits = this.ngramHits.get(key);
       if (!hits) {
         if (this.ngramHits.size >= MEMO_SIZE) this.ngramHits.clear();
-        this.ngramHits.set(key, (hits = ix.search(nk, this.minSim, 10)));
+        this.ngramHits.set(key, (hits = ix.search(nk, minSim, 10)));
       }
       for (const hit of hits) {
         this.add(best, lex.lookupNorm(hit.text), factor * NGRAM_FACTOR * hit.score, 'ngram', hit.text, type);
@@ -364,13 +374,13 @@ export class Linker {
     const mention = new Set(normTokens(text));
     for (const c of list) {
       if (c.score < top - 0.1) break;
-      let bonus = (lex.prior[c.concept]! / 100) * 0.02;
-      if (lex.names(c.concept, 50).includes(text.trim())) bonus += 0.01;
+      let bonus = (lex.prior[c.concept]! / 100) * PRIOR_BONUS;
+      if (lex.names(c.concept, 50).includes(text.trim())) bonus += EXACT_CASE_BONUS;
       if (ctx) {
         // words of the concept's curated names (not the mention's own) found elsewhere in the document
         let hits = 0;
         for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
-        bonus += Math.min(0.02, 0.01 * hits);
+        bonus += Math.min(MAX_CONTEXT_BONUS, CONTEXT_BONUS * hits);
       }
       c.score += bonus;
     }
@@ -390,7 +400,10 @@ export class Linker {
     const key = `${e.type}\u0000${e.text}`;
     let r = cache.get(key);
     if (r === undefined) {
-      r = this.link(e.text, e.type, ctx);
+      // a trigram hit below this similarity cannot reach the type's threshold even with every bonus, so the
+      // search skips it (same codes, less work)
+      const minSim = Math.max(this.minSim, (this.thresholds[e.type] - this.maxBonus) / NGRAM_FACTOR);
+      r = this.link(e.text, e.type, ctx, minSim);
       cache.set(key, r);
     }
     if (!r || r.score < this.thresholds[e.type]) return null;
