@@ -313,11 +313,15 @@ test('learned negation scopes (models/negation-scope): rule cues, model scopes, 
     assert.ok(scope.startsWith('no induction of NF-KB'), `the scope starts at its cue: "${scope}"`);
     assert.ok(!scope.includes('virions'), `the scope stops before "whereas": "${scope}"`);
     assert.deepEqual(await model.negationScopes('This is not only true but also useful.'), [], 'a pseudo-cue has no scope');
-    // a sentence inside a longer text: offsets stay in the text
+    // a longer text is resolved sentence by sentence; offsets stay in the text; many cues run in batches
     const pre = 'First sentence here. ';
-    const text = pre + s1;
-    const [b] = await model.negationScopes(text, pre.length, text.length);
-    assert.deepEqual([b!.scope.start - pre.length, b!.scope.end - pre.length], [a!.scope.start, a!.scope.end], 'same scope, shifted');
+    const text = pre + `${s1} `.repeat(40);
+    const all = await model.negationScopes(text);
+    assert.equal(all.length, 40, 'one scope per repeated sentence');
+    all.forEach((x, i) => {
+      const shift = pre.length + i * (s1.length + 1);
+      assert.deepEqual([x.scope.start - shift, x.scope.end - shift], [a!.scope.start, a!.scope.end], `sentence ${i}: same scope, shifted`);
+    });
     assert.deepEqual(await model.scopes(text, [], pre.length, text.length), [], 'no cues, no scopes');
     assert.deepEqual(await model.negationScopes(''), [], 'empty text');
   } finally {

@@ -12,7 +12,8 @@ import * as ort from 'onnxruntime-node';
 import { packagePath } from '../core/paths.js';
 import { MedicalNerError } from '../core/errors.js';
 import type { Span } from '../core/types.js';
-import { WordPieceTokenizer } from '../text/wordpiece.js';
+import { splitSentences } from '../text/sentences.js';
+import { WordPieceTokenizer, type Piece } from '../text/wordpiece.js';
 import { defaultScopeResolver, type NegationScope } from './scope.js';
 
 interface ScopeModelConfig {
@@ -35,6 +36,8 @@ export interface ScopeQuery {
 export const DEFAULT_SCOPE_MODEL_DIR = packagePath('models', 'negation-scope');
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+/** Cues run through the model at once (bounds the input tensor: BATCH × 256 pieces). */
+const BATCH = 16;
 
 export class ScopeModel {
   private constructor(
@@ -58,52 +61,60 @@ export class ScopeModel {
 
   /**
    * The scope of each cue of one sentence (`text` from `start` to `end`; a cue is one or more spans inside it),
-   * or null where the model puts nothing in scope. Offsets are in `text`.
+   * or null where the model puts nothing in scope. Offsets are in `text`. Runs BATCH cues at a time.
    */
   async scopes(text: string, cues: readonly ScopeQuery[], start = 0, end = text.length): Promise<(Span | null)[]> {
-    if (!cues.length) return [];
-    const sentence = text.slice(start, end);
-    const pieces = this.tokenizer.tokenize(sentence).map((p) => ({ ...p, start: p.start + start, end: p.end + start }));
+    const out: (Span | null)[] = [];
+    if (!cues.length) return out;
+    const pieces = this.tokenizer.tokenize(text.slice(start, end)).map((p) => ({ ...p, start: p.start + start, end: p.end + start }));
+    for (let i = 0; i < cues.length; i += BATCH) out.push(...(await this.scopeBatch(text, pieces, cues.slice(i, i + BATCH), start, end)));
+    return out;
+  }
+
+  private async scopeBatch(text: string, pieces: readonly Piece[], cues: readonly ScopeQuery[], start: number, end: number): Promise<(Span | null)[]> {
     if (!pieces.length) return cues.map(() => null);
     const inner = this.config.max_length - 2;
     const resolver = defaultScopeResolver();
     const rows = cues.map((cue) => {
       const rule = this.config.rule_input ? (cue.rule !== undefined ? cue.rule : (resolver.scopeForCue(text, cue.spans[0]!, start, end)?.scope ?? null)) : null;
-      // 1: the cue; 2: the rest of the rules' scope; 0: elsewhere
-      const marks = pieces.map((p) => (cue.spans.some((c) => overlaps(p, c)) ? 1 : rule && overlaps(p, rule) ? 2 : 0));
-      // a sentence longer than the model's window: the window around the cue's first piece
-      const first = Math.max(0, marks.indexOf(1));
+      // the window (the whole sentence, or the model's length around the cue's first piece)
+      const firstCue = Math.min(...cue.spans.map((c) => c.start));
+      let first = 0;
+      while (first < pieces.length - 1 && pieces[first]!.end <= firstCue) first++;
       const from = pieces.length <= inner ? 0 : Math.max(0, Math.min(first - Math.floor(inner / 2), pieces.length - inner));
-      return { from, to: Math.min(pieces.length, from + inner), marks };
+      const to = Math.min(pieces.length, from + inner);
+      // per piece of the window: 1 the cue, 2 the rest of the rules' scope, 0 elsewhere
+      const marks = pieces.slice(from, to).map((p) => (cue.spans.some((c) => overlaps(p, c)) ? 1 : rule && overlaps(p, rule) ? 2 : 0));
+      return { from, marks };
     });
-    const seq = Math.max(...rows.map((r) => r.to - r.from)) + 2;
+    const seq = Math.max(...rows.map((r) => r.marks.length)) + 2;
     const ids = new BigInt64Array(rows.length * seq);
     const mask = new BigInt64Array(rows.length * seq);
     const types = new BigInt64Array(rows.length * seq);
     const cls = BigInt(this.tokenizer.id('[CLS]'));
     const sep = BigInt(this.tokenizer.id('[SEP]'));
     rows.forEach((r, i) => {
-      const n = r.to - r.from;
+      const n = r.marks.length;
       ids[i * seq] = cls;
       for (let k = 0; k < n; k++) {
         ids[i * seq + 1 + k] = BigInt(pieces[r.from + k]!.id);
-        types[i * seq + 1 + k] = BigInt(r.marks[r.from + k]!);
+        types[i * seq + 1 + k] = BigInt(r.marks[k]!);
       }
       ids[i * seq + n + 1] = sep;
       for (let k = 0; k < n + 2; k++) mask[i * seq + k] = 1n;
     });
-    const out = await this.session.run({
+    const result = await this.session.run({
       input_ids: new ort.Tensor('int64', ids, [rows.length, seq]),
       attention_mask: new ort.Tensor('int64', mask, [rows.length, seq]),
       token_type_ids: new ort.Tensor('int64', types, [rows.length, seq]),
     });
-    const logits = out.logits!.data as Float32Array;
+    const logits = result.logits!.data as Float32Array;
     return rows.map((r, i) => {
       // the run of in-scope pieces through the cue: grown left and right from the cue's pieces
-      const n = r.to - r.from;
+      const n = r.marks.length;
       const inScope = (k: number) => logits[i * seq + 1 + k]! > this.config.threshold;
       const cue: number[] = [];
-      for (let k = 0; k < n; k++) if (r.marks[r.from + k] === 1) cue.push(k);
+      for (let k = 0; k < n; k++) if (r.marks[k] === 1) cue.push(k);
       if (!cue.length || !cue.some(inScope)) return null;
       let lo = cue[0]!;
       let hi = cue[cue.length - 1]!;
@@ -113,16 +124,27 @@ export class ScopeModel {
     });
   }
 
-  /** Rule cues, model scopes: `negationScopes` with the learned resolver (cues the model gives no scope are dropped). */
-  async negationScopes(text: string, start = 0, end = text.length): Promise<NegationScope[]> {
-    const found = defaultScopeResolver().negationScopes(text, start, end);
-    const scopes = await this.scopes(
-      text,
-      found.map((f) => ({ spans: [f.cue], rule: f.scope })),
-      start,
-      end,
-    );
-    return found.flatMap((f, i) => (scopes[i] ? [{ cue: f.cue, scope: scopes[i]! }] : []));
+  /**
+   * Rule cues, model scopes: `negationScopes` with the learned resolver, sentence by sentence (cues the model gives
+   * no scope are dropped). Offsets are in `text`. `sentences` defaults to the project's sentence splitter.
+   */
+  async negationScopes(text: string, sentences: readonly Span[] = splitSentences(text)): Promise<NegationScope[]> {
+    const resolver = defaultScopeResolver();
+    const out: NegationScope[] = [];
+    for (const s of sentences) {
+      const found = resolver.negationScopes(text, s.start, s.end);
+      if (!found.length) continue;
+      const scopes = await this.scopes(
+        text,
+        found.map((f) => ({ spans: [f.cue], rule: f.scope })),
+        s.start,
+        s.end,
+      );
+      found.forEach((f, i) => {
+        if (scopes[i]) out.push({ cue: f.cue, scope: scopes[i]! });
+      });
+    }
+    return out;
   }
 
   async dispose(): Promise<void> {

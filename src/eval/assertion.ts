@@ -206,7 +206,7 @@ export async function scoreBioScopeLearned(model: ScopeModel, sentences: readonl
     const goldSpans = negCues.flatMap((c) => c.spans);
     goldCues += goldSpans.length;
     const t0 = performance.now();
-    const predicted = await model.negationScopes(s.text);
+    const predicted = await model.negationScopes(s.text, [{ start: 0, end: s.text.length }]);
     ms += performance.now() - t0;
     const gk = new Set(goldSpans.map((x) => `${x.start}:${x.end}`));
     const pk = new Set(predicted.map((x) => `${x.cue.start}:${x.cue.end}`));
