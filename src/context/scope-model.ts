@@ -1,10 +1,10 @@
 /**
  * The learned negation-scope resolver (`models/negation-scope`, trained by training/train_scope.py on the BioScope
  * abstracts' dev half). The rule cue finder of scope.ts proposes the cues; the model reads the sentence with the
- * cue marked (token type 1 on its WordPieces) and gives each piece an in-scope logit. The scope is the run of
- * in-scope pieces through the cue (BioScope scopes are contiguous and hold their cue); a cue whose own pieces are
- * all out of scope is dropped, which is how the model filters the rule cues. BioScope-style linguistic scope, like `negationScopes`; entity
- * assertion does not use it (see docs/context.md).
+ * cue marked (token type 1 on its WordPieces) and the rules' scope for it (type 2), and gives each piece an
+ * in-scope logit. The scope is the run of in-scope pieces through the cue (BioScope scopes are contiguous and hold
+ * their cue); a cue whose own pieces are all out of scope is dropped, which is how the model filters the rule
+ * cues. BioScope-style linguistic scope, like `negationScopes`; entity assertion does not use it (docs/context.md).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
