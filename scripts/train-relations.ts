@@ -13,9 +13,11 @@
  *   dosage       ADE train (DOSE), MACCROBAT train (MODIFY dosage → medication)
  *   location     MACCROBAT train (MODIFY biological structure → sign/symptom or disease)
  * Then the document head (src/relations/document.ts): cross-sentence drug→disease concept pairs of BC5CDR
- * train (CID → CAUSES), threshold for the best document-level CID F1 on BC5CDR dev.
+ * train (CID → CAUSES), its sentence-relation features cross-fitted (5 folds of BC5CDR train), threshold for the
+ * best document-level CID F1 on BC5CDR dev.
  * Test splits are never read. Deterministic for a given seed.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +51,8 @@ const log = (...a: unknown[]) => console.log(`[${((performance.now() - t0) / 100
 
 type Part = 'train' | 'cal';
 const data: Record<string, Record<Part, Example[]>> = Object.fromEntries(HEAD_DEFS.map((h) => [h.name, { train: [], cal: [] }]));
+/** The BC5CDR training document each training example came from (for the document head's cross-fitting). */
+const bc5cdrDocOf = new Map<Example, string>();
 const sources: Record<string, Record<Part, Record<string, { docs: number; pairs: number; positive: number }>>> = {};
 
 function addDocs(corpus: string, docs: AnnotatedDoc[], part: Part): void {
@@ -64,7 +68,9 @@ function addDocs(corpus: string, docs: AnnotatedDoc[], part: Part): void {
         if (pv.overlap) continue;
         const allowed = label(h, subject, object);
         if (!allowed) continue;
-        data[h.name]![part].push({ features: pairFeatures(pv, cues), allowed });
+        const ex: Example = { features: pairFeatures(pv, cues), allowed };
+        data[h.name]![part].push(ex);
+        if (corpus === 'bc5cdr' && part === 'train') bc5cdrDocOf.set(ex, ad.id);
         const s = (((sources[h.name] ??= { train: {}, cal: {} })[part][corpus] ??= { docs: 0, pairs: 0, positive: 0 }));
         s.pairs++;
         if (!allowed.includes(0)) s.positive++;
@@ -169,8 +175,29 @@ for (const def of HEAD_DEFS) {
   log(def.name, `${Object.keys(weights).length} features, ${seconds.toFixed(1)}s`, JSON.stringify(report));
 }
 
-// ---- document head: cross-sentence drug→disease concept pairs (BC5CDR CID), over the sentence heads' output
+// ---- document head: cross-sentence drug→disease concept pairs (BC5CDR CID), over the sentence heads' output.
+// Its features include what the sentence heads found. On a training document those heads would answer in-sample
+// (too well), so the training documents are split in DOC_FOLDS folds and each fold's sentence relations come
+// from heads whose BC5CDR training examples exclude that fold (cross-fitting); dev uses the full heads.
+const DOC_FOLDS = 5;
 const sentenceExtractor = new RelationExtractor({ name: 'relations-lr', model: { format: 'relations-lr/1', heads } });
+const foldOf = (id: string) => Number.parseInt(createHash('sha1').update(id).digest('hex').slice(0, 8), 16) % DOC_FOLDS;
+const foldExtractors = Array.from({ length: DOC_FOLDS }, (_, k) => {
+  const foldHeads = heads.map((head) => {
+    const def = HEAD_DEFS.find((d) => d.name === head.name)!;
+    const train = data[def.name]!.train;
+    const kept = train.filter((ex) => {
+      const id = bc5cdrDocOf.get(ex);
+      return id === undefined || foldOf(id) !== k;
+    });
+    if (kept.length === train.length) return head; // no BC5CDR examples in this head
+    const { bias, weights } = trainSoftmax(kept, def.classes.length, opts);
+    const { calibration, threshold } = calibrate(def, { ...def, bias, weights }, data[def.name]!.cal);
+    return { ...head, bias, weights, calibration, threshold };
+  });
+  log(`document head: fold ${k + 1}/${DOC_FOLDS} sentence heads trained`);
+  return new RelationExtractor({ name: 'relations-lr', model: { format: 'relations-lr/1', heads: foldHeads } });
+});
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 interface DocCase {
   examples: (Example & { label: boolean })[];
@@ -178,12 +205,12 @@ interface DocCase {
   sentencePairs: Set<string>;
   gold: Set<string>;
 }
-function documentCases(docs: AnnotatedDoc[]): DocCase[] {
+function documentCases(docs: AnnotatedDoc[], extractorFor: (ad: AnnotatedDoc) => RelationExtractor): DocCase[] {
   return docs.map((ad) => {
     const doc = goldDoc(ad);
     const ids = new Map(ad.mentions.map((m) => [m.id, conceptIds(m)]));
     const gold = new Set(ad.relations.filter((r) => r.label === 'CID').map((r) => pairKey(r.arg1, r.arg2)));
-    const found = sentenceExtractor.extract(doc, doc.sentences!);
+    const found = extractorFor(ad).extract(doc, doc.sentences!);
     const sentencePairs = new Set<string>();
     for (const r of found) if (r.predicate === 'CAUSES') for (const c of ids.get(r.subject) ?? []) for (const d of ids.get(r.object) ?? []) sentencePairs.add(pairKey(c, d));
     const examples = documentPairs(doc.text, doc.entities, [...doc.sentences!].sort((a, b) => a.start - b.start), found).map((p) => {
@@ -195,8 +222,8 @@ function documentCases(docs: AnnotatedDoc[]): DocCase[] {
     return { examples, sentencePairs, gold };
   });
 }
-const docTrain = documentCases(loadCorpus('bc5cdr', 'train'));
-const docCal = documentCases(loadCorpus('bc5cdr', 'dev'));
+const docTrain = documentCases(loadCorpus('bc5cdr', 'train'), (ad) => foldExtractors[foldOf(ad.id)]!);
+const docCal = documentCases(loadCorpus('bc5cdr', 'dev'), () => sentenceExtractor);
 const docExamples = docTrain.flatMap((c) => c.examples);
 const docWeights = trainSoftmax(docExamples, 2, opts);
 // threshold: best document-level CID F1 on BC5CDR dev, sentence-level pairs plus the cross-sentence ones
@@ -221,7 +248,7 @@ for (let t = 0.2; t <= 1.001; t += 0.05) {
 }
 const documentHead: DocHeadJson = { name: 'cid_document', ...docWeights, threshold: docBest.t };
 trainReport.cid_document = {
-  train: `BC5CDR train: ${docExamples.length} cross-sentence drug–disease concept pairs, ${docExamples.filter((e) => e.label).length} CID`,
+  train: `BC5CDR train: ${docExamples.length} cross-sentence drug–disease concept pairs, ${docExamples.filter((e) => e.label).length} CID; sentence relations cross-fitted in ${DOC_FOLDS} folds`,
   cal: 'BC5CDR dev (threshold for the best document-level CID F1, sentence-level pairs included)',
   threshold: docBest.t,
   cal_f1_with: docBest.f1,
