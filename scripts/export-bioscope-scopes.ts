@@ -4,11 +4,11 @@
  *
  *   node --import tsx scripts/export-bioscope-scopes.ts     # → training/data/bioscope-scopes.jsonl
  *
- * One line per negation cue: the sentence text, the cue's spans, its scope and the scope the rules of
- * src/context/scope.ts give it (character offsets, UTF-16, which
- * equal Python's code-point offsets: the corpus has no characters beyond the BMP, checked), plus the document index so the trainer can hold documents out. The rule
- * cue finder's false cues (a rule cue no gold negation cue has) are added with `scope: null`: the model learns to
- * give them no scope, which is how it filters the rule cues at run time.
+ * One line per negation cue: the sentence text, the cue's spans, its scope, the scope the rules of
+ * src/context/scope.ts give it, and the document index, so the trainer can hold documents out. Offsets are UTF-16,
+ * which equal Python's code-point offsets here (no character beyond the BMP; checked). The rule cue finder's false
+ * cues (a rule cue no gold negation cue has) are added with `scope: null`: the model learns to give them no scope,
+ * which is how it filters the rule cues at run time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -21,10 +21,10 @@ import { sharedDataDir } from '../core/paths.js';
 import type { Doc, Span } from '../core/types.js';
 import { assertContext } from '../context/assertion.js';
 import type { ContextAttributes } from '../context/assertion.js';
-import { defaultScopeResolver } from '../context/scope.js';
+import { defaultScopeResolver, type NegationScope } from '../context/scope.js';
 import { DEFAULT_SCOPE_MODEL_DIR, ScopeModel } from '../context/scope-model.js';
 import { bioScopeSentences, bioScopeSplit, readBioScope } from '../io/bioscope.js';
-import type { BioScopeSentence } from '../io/bioscope.js';
+import type { BioScopeCue, BioScopeSentence } from '../io/bioscope.js';
 import { negexSplit, readContextAnnotations, readNegexAnnotations } from '../io/negex.js';
 import type { NegexItem } from '../io/negex.js';
 import { prf } from './score.js';
@@ -153,30 +153,58 @@ function tally(c: Counts, inGold: readonly boolean[], inPred: readonly boolean[]
 
 const inAny = (s: BioScopeSentence, spans: readonly Span[]) => s.tokens.map((t) => spans.some((x) => t.start < x.end && x.start < t.end));
 
-/** Scores negation cues and scopes on BioScope sentences (token level, BioScope convention: the scope holds its cue). */
-export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: string, split: string, documents: number): ScopeScores {
+/** What a negation-scope resolver answers for one BioScope sentence. */
+interface ScopeSource {
+  /** Cues found and their scopes. */
+  find(text: string): NegationScope[] | Promise<NegationScope[]>;
+  /** The scope of each gold cue (null or missing where there is none). */
+  forGoldCues(text: string, cues: readonly BioScopeCue[]): (Span | null)[] | Promise<(Span | null)[]>;
+}
+
+/** The rules of src/context/scope.ts: each span of a gold cue is resolved on its own. */
+function ruleScopes(): ScopeSource {
   const resolver = defaultScopeResolver();
+  return {
+    find: (text) => resolver.negationScopes(text),
+    forGoldCues: (text, cues) => cues.flatMap((c) => c.spans.map((sp) => resolver.scopeForCue(text, sp)?.scope ?? null)),
+  };
+}
+
+/** The learned model: rule cues it keeps, and one scope per gold cue (all its spans at once). */
+function learnedScopes(model: ScopeModel): ScopeSource {
+  return {
+    find: (text) => model.negationScopes(text, [{ start: 0, end: text.length }]),
+    forGoldCues: (text, cues) => model.scopes(text, cues.map((c) => ({ spans: c.spans }))),
+  };
+}
+
+/**
+ * Scores negation cues and scopes on BioScope sentences (token level, BioScope convention: the scope holds its cue).
+ * Default: the rules; with a model, its cues are the rule cues it gives a scope.
+ */
+export async function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: string, split: string, documents: number, model?: ScopeModel): Promise<ScopeScores> {
+  const source = model ? learnedScopes(model) : ruleScopes();
   const cue: Counts = { tp: 0, fp: 0, fn: 0 };
   const pred: Counts = { tp: 0, fp: 0, fn: 0 };
   const gold: Counts = { tp: 0, fp: 0, fn: 0 };
   let goldCues = 0;
   let ms = 0;
-  for (const s of sentences.slice(0, 200)) resolver.negationScopes(s.text); // warm-up (JIT), not timed
+  for (const s of sentences.slice(0, 200)) await source.find(s.text); // warm-up (JIT), not timed
   for (const s of sentences) {
     const negCues = s.cues.filter((c) => c.type === 'negation');
     const goldSpans = negCues.flatMap((c) => c.spans);
     goldCues += goldSpans.length;
     const t0 = performance.now();
-    const predicted = resolver.negationScopes(s.text);
+    const predicted = await source.find(s.text);
     ms += performance.now() - t0;
     const gk = new Set(goldSpans.map((x) => `${x.start}:${x.end}`));
     const pk = new Set(predicted.map((x) => `${x.cue.start}:${x.cue.end}`));
     for (const k of pk) cue[gk.has(k) ? 'tp' : 'fp']++;
     for (const k of gk) if (!pk.has(k)) cue.fn++;
-    const withGoldCues = goldSpans.flatMap((sp) => resolver.scopeForCue(s.text, sp) ?? []);
+    const withGoldCues = (await source.forGoldCues(s.text, negCues)).filter((x): x is Span => x !== null);
     const inGold = inAny(s, s.scopes.filter((x) => x.type === 'negation'));
     tally(pred, inGold, inAny(s, predicted.map((p) => p.scope)));
-    tally(gold, inGold, inAny(s, withGoldCues.map((p) => p.scope)));
+    tally(gold, inGold, inAny(s, withGoldCues));
   }
   return {
     corpus,
@@ -189,35 +217,6 @@ export function scoreBioScope(sentences: readonly BioScopeSentence[], corpus: st
     scopeTokensGoldCues: prf(gold),
     msPer1000Sentences: sentences.length ? (1000 * ms) / sentences.length : 0,
   };
-}
-
-/**
- * The same measures for the learned scope model: its cues are the rule cues it gives a scope; with gold cues, each
- * gold cue (all its spans at once) gets the model's scope.
- */
-export async function scoreBioScopeLearned(model: ScopeModel, sentences: readonly BioScopeSentence[], corpus: string, split: string, documents: number): Promise<ScopeScores> {
-  const cue: Counts = { tp: 0, fp: 0, fn: 0 };
-  const pred: Counts = { tp: 0, fp: 0, fn: 0 };
-  const gold: Counts = { tp: 0, fp: 0, fn: 0 };
-  let goldCues = 0;
-  let ms = 0;
-  for (const s of sentences) {
-    const negCues = s.cues.filter((c) => c.type === 'negation');
-    const goldSpans = negCues.flatMap((c) => c.spans);
-    goldCues += goldSpans.length;
-    const t0 = performance.now();
-    const predicted = await model.negationScopes(s.text, [{ start: 0, end: s.text.length }]);
-    ms += performance.now() - t0;
-    const gk = new Set(goldSpans.map((x) => `${x.start}:${x.end}`));
-    const pk = new Set(predicted.map((x) => `${x.cue.start}:${x.cue.end}`));
-    for (const k of pk) cue[gk.has(k) ? 'tp' : 'fp']++;
-    for (const k of gk) if (!pk.has(k)) cue.fn++;
-    const withGoldCues = (await model.scopes(s.text, negCues.map((c) => ({ spans: c.spans })))).filter((x): x is Span => x !== null);
-    const inGold = inAny(s, s.scopes.filter((x) => x.type === 'negation'));
-    tally(pred, inGold, inAny(s, predicted.map((p) => p.scope)));
-    tally(gold, inGold, inAny(s, withGoldCues));
-  }
-  return { corpus, split, documents, sentences: sentences.length, goldCues, cues: prf(cue), scopeTokensPredictedCues: prf(pred), scopeTokensGoldCues: prf(gold), msPer1000Sentences: sentences.length ? (1000 * ms) / sentences.length : 0 };
 }
 
 function classTable(title: string, s: ClassScores): ReportTable {
@@ -276,12 +275,12 @@ export async function runAssertionEval(options: EvalOptions): Promise<EvalReport
       for (const [name, sp, docs] of sets) {
         let sentences = bioScopeSentences(docs);
         if (options.limit) sentences = sentences.slice(0, options.limit);
-        const s = scoreBioScope(sentences, name, sp, docs.length);
+        const s = await scoreBioScope(sentences, name, sp, docs.length);
         data.bioscope.push(s);
         const row = (what: string, p: Prf) => [`${name} ${sp}`, what, p.precision, p.recall, p.f1, p.tp, p.fp, p.fn];
         rows.push(row('negation cues', s.cues), row('scope tokens, predicted cues', s.scopeTokensPredictedCues), row('scope tokens, gold cues', s.scopeTokensGoldCues));
         if (scopeModel) {
-          const l = await scoreBioScopeLearned(scopeModel, sentences, `${name} (learned scopes)`, sp, docs.length);
+          const l = await scoreBioScope(sentences, `${name} (learned scopes)`, sp, docs.length, scopeModel);
           data.bioscope.push(l);
           rows.push(row('negation cues (rule cues the model keeps)', l.cues), row('scope tokens, predicted cues, learned', l.scopeTokensPredictedCues), row('scope tokens, gold cues, learned', l.scopeTokensGoldCues));
         }
