@@ -69,15 +69,20 @@ class BertTagger(nn.Module):
         self.head = nn.Linear(c.hidden, c.n_types * 3)
         self.use_sdpa = True
 
-    def forward(self, input_ids, attention_mask):
-        b, s = input_ids.shape
+    def encode(self, input_ids, attention_mask, type_emb):
+        """Last hidden states [batch, seq, hidden]; `type_emb` is the token-type embedding to add (broadcast)."""
+        s = input_ids.shape[1]
         pos_ids = torch.arange(s, device=input_ids.device).unsqueeze(0)
-        x = self.word(input_ids) + self.pos(pos_ids) + self.tt.weight[0]
+        x = self.word(input_ids) + self.pos(pos_ids) + type_emb
         x = self.drop(self.ln(x))
         bias = (1.0 - attention_mask.to(x.dtype))[:, None, None, :] * -10000.0
         for l in self.layers:
             x = l(x, bias, self.use_sdpa)
-        return self.head(x).view(b, s, self.c.n_types, 3)
+        return x
+
+    def forward(self, input_ids, attention_mask):
+        b, s = input_ids.shape
+        return self.head(self.encode(input_ids, attention_mask, self.tt.weight[0])).view(b, s, self.c.n_types, 3)
 
 
 HF_MAP = {

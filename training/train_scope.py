@@ -32,35 +32,22 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Cfg, Layer, load_hf_bert  # noqa: E402
+from model import BertTagger, Cfg, load_hf_bert  # noqa: E402
 from wordpiece import WordPieceTokenizer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_LEN = 256
 
 
-class ScopeTagger(nn.Module):
+class ScopeTagger(BertTagger):
+    """The NER encoder with a token-type input and one in-scope logit per piece."""
+
     def __init__(self, c):
-        super().__init__()
-        self.c = c
-        self.word = nn.Embedding(c.vocab_size, c.hidden)
-        self.pos = nn.Embedding(c.max_pos, c.hidden)
-        self.tt = nn.Embedding(2, c.hidden)
-        self.ln = nn.LayerNorm(c.hidden, eps=c.eps)
-        self.drop = nn.Dropout(c.dropout)
-        self.layers = nn.ModuleList([Layer(c) for _ in range(c.layers)])
+        super().__init__(c)
         self.head = nn.Linear(c.hidden, 1)
-        self.use_sdpa = True
 
     def forward(self, input_ids, attention_mask, token_type_ids):
-        b, s = input_ids.shape
-        pos_ids = torch.arange(s, device=input_ids.device).unsqueeze(0)
-        x = self.word(input_ids) + self.pos(pos_ids) + self.tt(token_type_ids)
-        x = self.drop(self.ln(x))
-        bias = (1.0 - attention_mask.to(x.dtype))[:, None, None, :] * -10000.0
-        for l in self.layers:
-            x = l(x, bias, self.use_sdpa)
-        return self.head(x).squeeze(-1)
+        return self.head(self.encode(input_ids, attention_mask, self.tt(token_type_ids))).squeeze(-1)
 
 
 def overlaps(a, b):
