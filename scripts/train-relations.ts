@@ -160,19 +160,25 @@ function calibrate(def: HeadDef, head: Pick<HeadJson, 'bias' | 'weights' | 'clas
   return { calibration, threshold, report };
 }
 
+/** One head trained on `train` and calibrated on the head's calibration data. */
+function fitHead(def: HeadDef, train: Example[]): { head: HeadJson; report: Record<string, unknown>; seconds: number } {
+  const t = performance.now();
+  const { bias, weights } = trainSoftmax(train, def.classes.length, opts);
+  const seconds = (performance.now() - t) / 1000;
+  const { calibration, threshold, report } = calibrate(def, { ...def, bias, weights }, data[def.name]!.cal);
+  const head: HeadJson = { name: def.name, subject: def.subject, object: def.object, symmetric: def.symmetric, classes: def.classes, predicates: def.predicates, bias, weights, calibration, threshold };
+  if (def.attribute) head.attribute = def.attribute;
+  return { head, report, seconds };
+}
+
 const heads: HeadJson[] = [];
 const trainReport: Record<string, unknown> = {};
 for (const def of HEAD_DEFS) {
-  const t = performance.now();
-  const { bias, weights } = trainSoftmax(data[def.name]!.train, def.classes.length, opts);
-  const seconds = (performance.now() - t) / 1000;
-  const base = { ...def, bias, weights };
-  const { calibration, threshold, report } = calibrate(def, base, data[def.name]!.cal);
-  const head: HeadJson = { name: def.name, subject: def.subject, object: def.object, symmetric: def.symmetric, classes: def.classes, predicates: def.predicates, bias, weights, calibration, threshold };
-  if (def.attribute) head.attribute = def.attribute;
+  const { head, report, seconds } = fitHead(def, data[def.name]!.train);
   heads.push(head);
-  trainReport[def.name] = { train_examples: data[def.name]!.train.length, cal_examples: data[def.name]!.cal.length, features: Object.keys(weights).length, seconds, sources: sources[def.name], calibration: report };
-  log(def.name, `${Object.keys(weights).length} features, ${seconds.toFixed(1)}s`, JSON.stringify(report));
+  const features = Object.keys(head.weights).length;
+  trainReport[def.name] = { train_examples: data[def.name]!.train.length, cal_examples: data[def.name]!.cal.length, features, seconds, sources: sources[def.name], calibration: report };
+  log(def.name, `${features} features, ${seconds.toFixed(1)}s`, JSON.stringify(report));
 }
 
 // ---- document head: cross-sentence drug→disease concept pairs (BC5CDR CID), over the sentence heads' output.
@@ -190,10 +196,7 @@ const foldExtractors = Array.from({ length: DOC_FOLDS }, (_, k) => {
       const id = bc5cdrDocOf.get(ex);
       return id === undefined || foldOf(id) !== k;
     });
-    if (kept.length === train.length) return head; // no BC5CDR examples in this head
-    const { bias, weights } = trainSoftmax(kept, def.classes.length, opts);
-    const { calibration, threshold } = calibrate(def, { ...def, bias, weights }, data[def.name]!.cal);
-    return { ...head, bias, weights, calibration, threshold };
+    return kept.length === train.length ? head : fitHead(def, kept).head; // unchanged: no BC5CDR examples in this head
   });
   log(`document head: fold ${k + 1}/${DOC_FOLDS} sentence heads trained`);
   return new RelationExtractor({ name: 'relations-lr', model: { format: 'relations-lr/1', heads: foldHeads } });
