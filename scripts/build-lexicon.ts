@@ -557,6 +557,47 @@ function loadAbbreviations(): string[][] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------- curation
+
+interface CurationEntry {
+  term: string;
+  xrefs: string[];
+}
+
+/**
+ * Applies scripts/lexicon-curation.json (each entry with its reason): drops wrong cross-references and moves a
+ * term's right id of a system first (a concept reports the first id of each system).
+ */
+function applyCuration(): void {
+  const file = JSON.parse(readFileSync(packagePath('scripts', 'lexicon-curation.json'), 'utf8')) as { drop_xrefs: CurationEntry[]; first_xrefs: CurationEntry[] };
+  const split = (s: string) => {
+    const i = s.indexOf(':');
+    return [s.slice(0, i), s.slice(i + 1)] as const;
+  };
+  const locate = (term: string, xref: string) => {
+    const [sys, id] = split(term);
+    const [xsys, xid] = split(xref);
+    const list = get(sys as Primary, id)?.xrefs.get(xsys as LexiconSystem);
+    const i = list?.indexOf(xid) ?? -1;
+    if (!list || i < 0) throw new Error(`lexicon-curation.json: ${term} has no cross-reference ${xref} (fix or remove the entry)`);
+    return { list, i, xid };
+  };
+  for (const { term, xrefs } of file.drop_xrefs) {
+    for (const x of xrefs) {
+      const { list, i } = locate(term, x);
+      list.splice(i, 1); // an emptied list stays: the term had ids of that system, none of them right
+    }
+  }
+  for (const { term, xrefs } of file.first_xrefs) {
+    for (const x of [...xrefs].reverse()) {
+      const { list, i, xid } = locate(term, x);
+      list.splice(i, 1);
+      list.unshift(xid);
+    }
+  }
+  console.log(`  curation: ${file.drop_xrefs.length + file.first_xrefs.length} term(s) corrected`);
+}
+
 // ---------------------------------------------------------------------------------------------- merging
 
 let par = new Int32Array(0);
@@ -990,6 +1031,7 @@ function main(): void {
   loadGenes();
   loadLoinc();
   const abbreviations = loadAbbreviations();
+  applyCuration();
   merge();
   const built = assemble();
   const rows = built.map((b) => b.row);

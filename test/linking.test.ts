@@ -130,6 +130,15 @@ describe('linker', () => {
     assert.equal(d?.codes.snomed, '44054006');
     assert.equal(d?.preferred_name, 'type 2 diabetes mellitus');
   });
+  it('applies the lexicon curation (scripts/lexicon-curation.json): seizures are not visual epilepsy', () => {
+    for (const t of ['seizures', 'convulsions']) {
+      const r = link(t, 'DISEASE');
+      assert.equal(r?.codes.umls_cui, 'C0036572', `${t}: the CUI of Seizures, not of visual epilepsy or epilepsy`);
+      assert.equal(r?.codes.snomed, '91175000', `${t}: SNOMED Seizure (finding)`);
+    }
+    assert.equal(link('visual epilepsy', 'DISEASE')?.codes.umls_cui, 'C0270824');
+    assert.equal(link('epilepsy', 'DISEASE')?.codes.umls_cui, 'C0014544');
+  });
   it('handles spelling variants, plurals, word order and Greek letters', () => {
     assert.equal(link('Diabetes Mellitus, Type II', 'DISEASE')?.codes.umls_cui, 'C0011860');
     assert.equal(link('oesophageal cancers', 'DISEASE')?.codes.mesh, 'D004938');

@@ -168,6 +168,7 @@ def main():
         "types": TYPES,
         "tags": TAGS,
         "max_length": 128,
+        "stride": 16,  # pieces shared by consecutive windows of a long text (chosen on dev; see the model card)
         "do_lower_case": True,
         "strip_accents": True,
         "tokenize_chinese_chars": True,

@@ -31,6 +31,8 @@ export interface OnnxNerConfig {
   cls_id?: number;
   sep_id?: number;
   pad_id?: number;
+  /** Pieces shared by consecutive windows (default max_length / 4); chosen on dev per model. */
+  stride?: number;
 }
 
 export interface OnnxNerOptions {
@@ -78,7 +80,7 @@ export class OnnxNerModel implements NerModel {
       graphOptimizationLevel: 'all',
     });
     return new OnnxNerModel(config.name, session, tokenizer, config, {
-      stride: opts.stride ?? Math.floor(config.max_length / 4),
+      stride: opts.stride ?? config.stride ?? Math.floor(config.max_length / 4),
       batchSize: opts.batchSize ?? 8,
       threads,
       modelFile,
