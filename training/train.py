@@ -35,6 +35,12 @@ def log(fh, msg):
     fh.flush()
 
 
+# Corpus types annotated for positives only. ADE marks a disease only where it is an adverse effect of a drug (the
+# condition treated, as in "lisinopril 10 mg for hypertension", is left unmarked), so its O tags for DISEASE are no
+# evidence: the loss for that type is kept on the annotated pieces only, and the type is not scored on ADE dev.
+POSITIVE_ONLY = {"ade": {TYPES.index("DISEASE")}}
+
+
 def collate(ws):
     L = max(len(w["ids"]) for w in ws)
     n = len(ws)
@@ -48,7 +54,10 @@ def collate(ws):
         am[i, :k] = 1
         lab[i, :k] = w["labels"]
         for t in w["types"]:
-            lm[i, 1:k - 1, t] = 1.0   # not [CLS]/[SEP]/padding
+            if t in POSITIVE_ONLY.get(w["corpus"], ()):
+                lm[i, :k, t] = np.asarray(w["labels"])[:, t] > 0
+            else:
+                lm[i, 1:k - 1, t] = 1.0   # not [CLS]/[SEP]/padding
     return torch.from_numpy(ids), torch.from_numpy(am), torch.from_numpy(lab), torch.from_numpy(lm)
 
 
@@ -86,6 +95,8 @@ def score(pred_fn, windows, batch_size=32):
         for i, w in enumerate(ws):
             k = len(w["ids"])
             for t in w["types"]:
+                if t in POSITIVE_ONLY.get(w["corpus"], ()):
+                    continue
                 pred = set(decode(tags[i, :k, t].tolist(), w["offsets"]))
                 gold = set((s, e) for tt, s, e in w["gold"] if tt == t)
                 c = counts[(w["corpus"], TYPES[t])]
