@@ -90,7 +90,8 @@ def batches(items, bs, shuffle, rng):
 
 
 def decode(probs, offs, cue):
-    """The scope as a character span: the run of pieces with p > 0.5 through the cue (as src/context/scope-model.ts), or None."""
+    """The scope as a character span: the run of pieces with p > 0.5 (logit 0) through the cue, or None. Used for
+    epoch selection only; src/context/scope-model.ts decodes the same way at config.json's `threshold` (−2)."""
     ks = [k for k, m in enumerate(cue) if m == 1]
     if not ks or not any(probs[k] > 0.5 for k in ks):
         return None
