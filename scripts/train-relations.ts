@@ -30,9 +30,9 @@ import { documentPairs } from '../src/relations/document.js';
 import { RelationExtractor, sentencePairs } from '../src/relations/extract.js';
 import { pairFeatures, pairView } from '../src/relations/features.js';
 import type { Example } from '../src/ml/linear.js';
-import { DEFAULT_TRAIN, fitPlatt, logit, sigmoid, softmaxScores, trainSoftmax } from '../src/ml/linear.js';
+import { DEFAULT_TRAIN, softmaxScores, trainSoftmax } from '../src/ml/linear.js';
+import { calibrateHead, THRESHOLD_FLOOR } from '../src/relations/calibrate.js';
 import type { HeadJson, LrModelJson } from '../src/relations/lr.js';
-import { predicateProbabilities } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 const { values: args } = parseArgs({
@@ -105,67 +105,14 @@ addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
 for (const h of HEAD_DEFS) log(h.name, 'train', data[h.name]!.train.length, 'cal', data[h.name]!.cal.length);
 
 // ---- train, calibrate, choose thresholds
-/**
- * Floors on the decision threshold: the F1-optimal thresholds on the corpora's calibration data
- * (≈ 0.3) make the drug–drug and drug–disease heads fire on medication lists and on indications in
- * clinical notes (hand-annotated dev set, docs/relations.md); there a relation is only kept when the
- * calibrated probability is at least 0.5.
- */
-const THRESHOLD_FLOOR: Record<string, number> = { 'ddi:INTERACTS_WITH': 0.5, 'drug_disease:CAUSES': 0.5 };
-
-function calibrate(def: HeadDef, head: Pick<HeadJson, 'bias' | 'weights' | 'classes' | 'predicates'>, cal: Example[]) {
-  const calibration: Record<string, [number, number]> = {};
-  const threshold: Record<string, number> = {};
-  const report: Record<string, unknown> = {};
-  const preds = [...new Set(Object.values(def.predicates))];
-  const scored = cal.map((ex) => ({ ex, pp: predicateProbabilities(head as HeadJson, softmaxScores(head, ex.features)) }));
-  for (const pred of preds) {
-    const cls = new Set(def.classes.flatMap((c, k) => (k > 0 && def.predicates[c] === pred ? [k] : [])));
-    const xs: number[] = [];
-    const ys: boolean[] = [];
-    for (const { ex, pp } of scored) {
-      const inside = ex.allowed.filter((k) => cls.has(k)).length;
-      if (inside > 0 && inside < ex.allowed.length) continue; // partial label straddling the predicate
-      xs.push(logit(pp.get(pred)?.p ?? 0));
-      ys.push(inside > 0);
-    }
-    const [a, b] = fitPlatt(xs, ys);
-    calibration[pred] = [a, b];
-    // threshold maximising F1 on the calibration data
-    const probs = xs.map((x) => sigmoid(a * x + b));
-    let best = { t: 0.5, f1: -1, p: 0, r: 0 };
-    for (let t = 0.2; t <= 0.801; t += 0.05) {
-      let tp = 0, fp = 0, fn = 0;
-      probs.forEach((p, i) => {
-        if (p >= t) ys[i] ? tp++ : fp++;
-        else if (ys[i]) fn++;
-      });
-      const P = tp + fp ? tp / (tp + fp) : 0;
-      const R = tp + fn ? tp / (tp + fn) : 0;
-      const f1 = P + R ? (2 * P * R) / (P + R) : 0;
-      if (f1 > best.f1 + 1e-9) best = { t: Math.round(t * 100) / 100, f1, p: P, r: R };
-    }
-    threshold[pred] = Math.max(best.t, THRESHOLD_FLOOR[`${def.name}:${pred}`] ?? 0);
-    // expected calibration error (10 bins)
-    const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
-    probs.forEach((p, i) => {
-      const bin = bins[Math.min(9, Math.floor(p * 10))]!;
-      bin.n++;
-      bin.p += p;
-      bin.y += ys[i] ? 1 : 0;
-    });
-    const ece = bins.reduce((s, bin) => s + (bin.n ? Math.abs(bin.p - bin.y) : 0), 0) / Math.max(1, probs.length);
-    report[pred] = { f1_optimal_threshold: best.t, examples: xs.length, positives: ys.filter(Boolean).length, platt: [a, b], threshold: threshold[pred], cal_f1_at_f1_optimal: best.f1, cal_precision_at_f1_optimal: best.p, cal_recall_at_f1_optimal: best.r, ece };
-  }
-  return { calibration, threshold, report };
-}
 
 /** One head trained on `train` and calibrated on the head's calibration data. */
 function fitHead(def: HeadDef, train: Example[]): { head: HeadJson; report: Record<string, unknown>; seconds: number } {
   const t = performance.now();
   const { bias, weights } = trainSoftmax(train, def.classes.length, opts);
   const seconds = (performance.now() - t) / 1000;
-  const { calibration, threshold, report } = calibrate(def, { ...def, bias, weights }, data[def.name]!.cal);
+  const rows = data[def.name]!.cal.map((ex) => ({ probs: softmaxScores({ bias, weights }, ex.features), allowed: ex.allowed }));
+  const { calibration, threshold, report } = calibrateHead(def, rows, THRESHOLD_FLOOR);
   const head: HeadJson = { name: def.name, subject: def.subject, object: def.object, symmetric: def.symmetric, classes: def.classes, predicates: def.predicates, bias, weights, calibration, threshold };
   if (def.attribute) head.attribute = def.attribute;
   return { head, report, seconds };

@@ -7,7 +7,7 @@ import type { Component, PipelineOptions, RunOptions } from './core/component.js
 import { createDoc, toResult } from './core/doc.js';
 import { MedicalNerError } from './core/errors.js';
 import type { Doc, ExtractionResult } from './core/types.js';
-import { nerComponent, nerModels } from './ner/model.js';
+import { nerComponent, nerModels, type NerModel } from './ner/model.js';
 import './register.js';
 
 export type { PipelineOptions, RunOptions };
@@ -73,8 +73,11 @@ export async function pipeline(options: PipelineOptions = {}): Promise<Pipeline>
   const modelName = options.model ?? defaultModelName();
   const names = options.components ?? DEFAULT_COMPONENTS.filter((n) => n === 'ner' || components.has(n));
   const steps: Component[] = [];
+  let ner: NerModel | undefined;
   for (const name of names) {
-    steps.push(name === 'ner' ? nerComponent(await nerModels.create(modelName, options)) : await components.create(name, options));
+    if (name === 'ner') steps.push(nerComponent((ner = await nerModels.create(modelName, options))));
+    else steps.push(await components.create(name, options));
   }
+  if (ner && steps.some((s) => s.usesTokenStates)) ner.keepTokenStates = true;
   return new Pipeline(modelName, steps, options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH);
 }

@@ -28,6 +28,8 @@ export interface Component {
   readonly remote?: boolean;
   /** Release native resources (ONNX sessions, …). */
   dispose?(): void | Promise<void>;
+  /** Reads the NER encoder's piece vectors (core/token-states.ts): the pipeline asks its NER model to keep them. */
+  readonly usesTokenStates?: boolean;
 }
 
 /** Options given when a pipeline is built (once), as opposed to RunOptions (per call). */

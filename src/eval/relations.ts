@@ -25,7 +25,7 @@ import { loadCorpus, CORPORA } from '../corpora/index.js';
 import { pipeline } from '../pipeline.js';
 import '../relations/index.js';
 import { conceptIds, goldDoc } from '../relations/data.js';
-import { RelationExtractor, relationExtractor } from '../relations/extract.js';
+import { DEFAULT_RELATION_MODEL, RelationExtractor, relationExtractor } from '../relations/extract.js';
 import { SYMMETRIC } from '../relations/schema.js';
 import { prf, RelationScorer, spanKey } from './score.js';
 import type { Counts, Prf, ScoredRelation } from './score.js';
@@ -34,7 +34,7 @@ import type { EvalOptions, EvalReport, ReportTable } from './task.js';
 
 export const RELATION_EVAL_CORPORA = ['ddi-re', 'chemprot', 'bc5cdr', 'ade', 'maccrobat', 'biored', 'devset'];
 /** Extractors scored with gold entities (`relations-lr-only` = the classifier without rules, an ablation). */
-export const RELATION_EVAL_EXTRACTORS = ['rules', 'relations-lr', 'relations-lr-only'];
+export const RELATION_EVAL_EXTRACTORS = ['rules', 'relations-lr', 'relations-lr-only', 'relations-nn'];
 export const DEVSET_FILE = 'test/fixtures/relations-devset.json';
 
 interface Scope {
@@ -231,7 +231,7 @@ export interface CorpusRelationScore {
 }
 
 /** Scores one extractor on gold entities. */
-export function scoreGoldEntities(corpus: string, docs: readonly AnnotatedDoc[], extractor: RelationExtractor): Omit<CorpusRelationScore, 'split' | 'seconds'> {
+export async function scoreGoldEntities(corpus: string, docs: readonly AnnotatedDoc[], extractor: RelationExtractor): Promise<Omit<CorpusRelationScore, 'split' | 'seconds'>> {
   const def = RELATION_CORPORA[corpus]!;
   const scorer = new RelationScorer(SYMMETRIC);
   const fineScorer = new RelationScorer(new Set(['effect', 'mechanism', 'advise', 'int']));
@@ -240,7 +240,7 @@ export function scoreGoldEntities(corpus: string, docs: readonly AnnotatedDoc[],
   for (const ad of docs) {
     const doc = goldDoc(ad);
     // document-level corpora score cross-sentence pairs too
-    const rels = extractor.extract(doc, doc.sentences, { crossSentence: def.level === 'concept' });
+    const rels = await extractor.extractAsync(doc, doc.sentences, { crossSentence: def.level === 'concept' });
     const ents = new Map(doc.entities.map((e) => [e.id, e]));
     const gold = def.gold(ad);
     if (def.level === 'mention') {
@@ -370,16 +370,16 @@ export function loadDevset(file = packagePath(DEVSET_FILE)): { docs: Doc[]; gold
   return { docs, gold };
 }
 
-export function scoreDevset(extractor: RelationExtractor, file?: string): Scored {
+export async function scoreDevset(extractor: RelationExtractor, file?: string): Promise<Scored> {
   const { docs, gold } = loadDevset(file);
   const scorer = new RelationScorer(SYMMETRIC);
-  docs.forEach((d, i) => {
-    const rels = extractor.extract(d);
+  for (const [i, d] of docs.entries()) {
+    const rels = await extractor.extractAsync(d);
     scorer.add(
       gold[i]!.map((r) => ({ label: r.predicate, arg1: r.subject, arg2: r.object })),
       rels.map((r) => ({ label: r.predicate, arg1: r.subject, arg2: r.object })),
     );
-  });
+  }
   return scorer.report();
 }
 
@@ -407,7 +407,7 @@ export async function runRelationsEval(options: EvalOptions): Promise<EvalReport
       }
       for (const name of RELATION_EVAL_EXTRACTORS) {
         const t0 = performance.now();
-        const scores = scoreDevset(relationExtractor(name, options.modelsDir), file);
+        const scores = await scoreDevset(relationExtractor(name, options.modelsDir), file);
         const n = loadDevset(file).docs.length;
         results.push({ corpus: 'devset', split: 'dev', mode: 'gold-entities', extractor: name, level: 'mention', docs: n, scores, seconds: (performance.now() - t0) / 1000 });
         for (const [label, s] of Object.entries(scores.perLabel)) devRows.push(prfRow([name, label], s));
@@ -427,11 +427,11 @@ export async function runRelationsEval(options: EvalOptions): Promise<EvalReport
     if (options.limit) docs = docs.slice(0, options.limit);
     for (const name of RELATION_EVAL_EXTRACTORS) {
       const t0 = performance.now();
-      const r = scoreGoldEntities(corpus, docs, relationExtractor(name, options.modelsDir));
+      const r = await scoreGoldEntities(corpus, docs, relationExtractor(name, options.modelsDir));
       results.push({ ...r, split, seconds: (performance.now() - t0) / 1000 });
     }
     const t0 = performance.now();
-    const e2e = await scoreEndToEnd(corpus, docs, model, 'relations-lr', options.modelsDir);
+    const e2e = await scoreEndToEnd(corpus, docs, model, DEFAULT_RELATION_MODEL, options.modelsDir);
     results.push({ ...e2e, split, seconds: (performance.now() - t0) / 1000 });
   }
   for (const r of results.filter((x) => x.corpus !== 'devset')) {

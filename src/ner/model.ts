@@ -11,6 +11,8 @@ export interface NerModel {
   readonly types: readonly EntityType[];
   predict(doc: Doc, types: ReadonlySet<EntityType>): Promise<Entity[]>;
   dispose?(): Promise<void>;
+  /** Leave the encoder's piece vectors beside each Doc (core/token-states.ts), for a later component; models without an encoder ignore it. */
+  keepTokenStates?: boolean;
 }
 
 /** NER models by name: `baseline`, `ner-minilm`, … */

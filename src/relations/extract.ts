@@ -13,16 +13,18 @@ import { packagePath } from '../core/paths.js';
 import type { Doc, Entity, Predicate, Relation, Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
 import type { CueLexicon, PairView, SentenceView } from './features.js';
-import { pairFeatures, pairView, sentenceView } from './features.js';
+import { argumentsOverlap, pairFeatures, pairView, sentenceView } from './features.js';
+import { softmaxScores } from '../ml/linear.js';
 import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
-import { predictHead } from './lr.js';
+import { decide, predictHead } from './lr.js';
+import { DenseHeads, type DensePair } from './dense.js';
 import type { CompiledRule, RuleSet } from './rules.js';
 import { applyRules, compileRules, cueLexicon, DEFAULT_RULESET } from './rules.js';
 import { EXCLUSIVE_GROUPS, SYMMETRIC } from './schema.js';
 
-export const RELATION_MODELS = ['rules', 'relations-lr'] as const;
-export const DEFAULT_RELATION_MODEL = 'relations-lr';
+export const RELATION_MODELS = ['rules', 'relations-lr', 'relations-nn'] as const;
+export const DEFAULT_RELATION_MODEL = 'relations-nn';
 
 export interface ExtractorConfig {
   /** Name written to each relation's `attributes.source` and the Doc meta. */
@@ -31,8 +33,14 @@ export interface ExtractorConfig {
   rules?: boolean;
   /** Classifier heads; none for the rules-only extractor. */
   model?: LrModelJson;
+  /** Dense heads over the NER encoder's vectors, mixed with the classifier heads of the same name. */
+  dense?: DenseHeads;
   ruleSet?: RuleSet;
 }
+
+/** Dense class probabilities per ordered entity pair and head (key: `denseKey`). */
+type DenseProbs = Map<string, Float32Array>;
+const denseKey = (subject: Entity, object: Entity, head: string) => `${subject.id}\u0000${object.id}\u0000${head}`;
 
 /** A proposed relation before conflicts are resolved. */
 interface Proposal {
@@ -77,7 +85,7 @@ export class RelationExtractor {
   }
 
   /** All proposals for one ordered pair. */
-  private propose(view: SentenceView, subject: Entity, object: Entity): Proposal[] {
+  private propose(view: SentenceView, subject: Entity, object: Entity, dense?: DenseProbs): Proposal[] {
     const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
     const heads = this.headsFor(subject, object, subjectFirst);
     const ruleFit = this.ruleTypeFits(subject, object);
@@ -89,7 +97,8 @@ export class RelationExtractor {
     if (heads.length && !pv.overlap) {
       const features = pairFeatures(pv, this.cues);
       for (const h of heads) {
-        const p = predictHead(h, features);
+        const d = dense?.get(denseKey(subject, object, h.name));
+        const p = d ? this.mixed(h, features, d) : predictHead(h, features);
         if (!p) continue;
         const prop: Proposal = { subject, object, predicate: p.predicate, confidence: p.confidence, modelConfidence: p.confidence, sentence };
         if (h.attribute && p.fine) prop.fine = { attribute: h.attribute, value: p.fine };
@@ -115,12 +124,40 @@ export class RelationExtractor {
     return out;
   }
 
-  /** The relations of a Doc whose entities (with ids) are set. Does not modify the Doc. */
-  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}): Relation[] {
+  /** The classifier head's class probabilities averaged with the dense head's, decided with the mixture's calibration. */
+  private mixed(h: HeadJson, features: readonly string[], dense: Float32Array) {
+    const { mix, heads } = this.config.dense!.config;
+    const lr = softmaxScores(h, features);
+    return decide(h, lr.map((p, k) => (1 - mix) * p + mix * dense[k]!), heads[h.name]);
+  }
+
+  /**
+   * The relations of a Doc whose entities (with ids) are set. Does not modify the Doc. With dense heads the
+   * pairs they cover are scored first (one batched call per head), so this is async; `extract` is the classifier
+   * and rules alone.
+   */
+  async extractAsync(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}): Promise<Relation[]> {
+    const heads = this.config.dense;
+    if (!heads) return this.extract(doc, sentences, options);
+    const entities = doc.entities.filter((e) => e.id);
+    if (entities.length < 2) return [];
+    const pairs: (DensePair & { key: string })[] = [];
+    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) {
+      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+      for (const h of this.headsFor(subject, object, subjectFirst)) {
+        if (heads.has(h.name) && !argumentsOverlap(subject, object)) pairs.push({ head: h.name, subject, object, key: denseKey(subject, object, h.name) });
+      }
+    }
+    const probs = await heads.score(doc, pairs);
+    return this.extract(doc, sentences, options, new Map(pairs.map((p, i) => [p.key, probs[i]!])));
+  }
+
+  /** The relations of a Doc whose entities (with ids) are set, by rules and classifier heads. Does not modify the Doc. */
+  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}, dense?: DenseProbs): Relation[] {
     const entities = doc.entities.filter((e) => e.id);
     if (entities.length < 2) return [];
     const proposals: Proposal[] = [];
-    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object));
+    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object, dense));
     const relations = this.resolve(doc, proposals);
     const head = this.config.model?.document;
     if (head && options.crossSentence) relations.push(...this.crossSentence(doc, entities, head, sentences, relations));
@@ -246,16 +283,24 @@ export function loadLrModel(modelsDir?: string): LrModelJson {
   return json;
 }
 
+/** `<modelsDir>/relations-nn` (else the package's); its encoder (a NER model folder) beside it, else the package's. */
+function loadDenseHeads(modelsDir: string | undefined, threads?: number): DenseHeads {
+  const own = packagePath('models');
+  const base = modelsDir && existsSync(join(modelsDir, 'relations-nn', 'config.json')) ? modelsDir : own;
+  return DenseHeads.fromDir(join(base, 'relations-nn'), (encoder) => (existsSync(join(base, encoder, 'config.json')) ? join(base, encoder) : join(own, encoder)), threads);
+}
+
 const cache = new Map<string, RelationExtractor>();
 
 /** An extractor by model name: `rules` or `relations-lr` (rules + classifier). Cached per models dir. */
-export function relationExtractor(name: string = DEFAULT_RELATION_MODEL, modelsDir?: string): RelationExtractor {
+export function relationExtractor(name: string = DEFAULT_RELATION_MODEL, modelsDir?: string, threads?: number): RelationExtractor {
   const key = `${name}\u0000${modelsDir ?? ''}`;
   let x = cache.get(key);
   if (!x) {
     if (name === 'rules') x = new RelationExtractor({ name: 'rules' });
     else if (name === 'relations-lr') x = new RelationExtractor({ name: 'relations-lr', model: loadLrModel(modelsDir) });
     else if (name === 'relations-lr-only') x = new RelationExtractor({ name: 'relations-lr-only', rules: false, model: loadLrModel(modelsDir) });
+    else if (name === 'relations-nn') x = new RelationExtractor({ name: 'relations-nn', model: loadLrModel(modelsDir), dense: loadDenseHeads(modelsDir, threads) });
     else throw new MedicalNerError('INVALID_OPTION', `Unknown relation model "${name}". Available: ${RELATION_MODELS.join(', ')}`);
     cache.set(key, x);
   }

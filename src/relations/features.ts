@@ -68,10 +68,17 @@ function words(view: SentenceView, from: number, to: number, args: readonly Enti
 
 const WINDOW_CHARS = 80;
 
+/** The two argument spans overlap (then a pair gets no between-words and no classifier decision). */
+export function argumentsOverlap(subject: Span, object: Span): boolean {
+  const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+  const [a, b] = subjectFirst ? [subject, object] : [object, subject];
+  return a.end > b.start;
+}
+
 export function pairView(view: SentenceView, subject: Entity, object: Entity, window = 3): PairView {
   const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
   const [a, b] = subjectFirst ? [subject, object] : [object, subject];
-  const overlap = a.end > b.start;
+  const overlap = argumentsOverlap(subject, object);
   const args = [subject, object];
   const betweenTypes: string[] = [];
   const between = overlap ? [] : words(view, a.end, b.start, args, betweenTypes);

@@ -1,11 +1,13 @@
 /**
  * The `relations` component: TREATS, CAUSES, LOCATED_IN, DOSAGE_OF, TEST_FOR, CONTRAINDICATES and
  * INTERACTS_WITH between the entities of one sentence. `PipelineOptions.relationModel` picks the
- * extractor: `relations-lr` (default: rules + logistic-regression pair classifier) or `rules`.
+ * extractor: `relations-nn` (default: rules + logistic-regression pair classifier mixed with dense heads over the
+ * NER encoder's vectors), `relations-lr` (rules + the classifier alone) or `rules`.
  * `RunOptions.relations === false` turns it off for a call; `RunOptions.crossSentence` adds the document-level
  * drug→disease head.
  */
 import { components } from '../core/component.js';
+import { releaseTokenStates } from '../core/token-states.js';
 import type { Component } from '../core/component.js';
 import { DEFAULT_RELATION_MODEL, relationExtractor } from './extract.js';
 
@@ -15,22 +17,27 @@ export { SIGNATURES, SYMMETRIC, fits } from './schema.js';
 export type { LrModelJson, HeadJson } from './lr.js';
 export type { RuleSet, RuleSpec } from './rules.js';
 
-export function relationsComponent(modelName: string = DEFAULT_RELATION_MODEL, modelsDir?: string): Component {
-  const extractor = relationExtractor(modelName, modelsDir);
+export function relationsComponent(modelName: string = DEFAULT_RELATION_MODEL, modelsDir?: string, threads?: number): Component {
+  const extractor = relationExtractor(modelName, modelsDir, threads);
   return {
     name: 'relations',
-    process(doc, options) {
-      if (options.relations === false) return;
-      const found = extractor.extract(doc, undefined, { crossSentence: options.crossSentence === true });
-      const offset = doc.relations.length;
-      found.forEach((r, i) => (r.id = `R${offset + i + 1}`));
-      doc.relations.push(...found);
+    usesTokenStates: extractor.config.dense !== undefined,
+    async process(doc, options) {
+      try {
+        if (options.relations === false) return;
+        const found = await extractor.extractAsync(doc, undefined, { crossSentence: options.crossSentence === true });
+        const offset = doc.relations.length;
+        found.forEach((r, i) => (r.id = `R${offset + i + 1}`));
+        doc.relations.push(...found);
+      } finally {
+        releaseTokenStates(doc); // the last reader of the NER model's vectors
+      }
     },
   };
 }
 
 components.register(
   'relations',
-  (o) => relationsComponent(o.relationModel ?? DEFAULT_RELATION_MODEL, o.modelsDir),
-  'relations between entities of a sentence: rules + logistic-regression pair classifier (relationModel: relations-lr | rules)',
+  (o) => relationsComponent(o.relationModel ?? DEFAULT_RELATION_MODEL, o.modelsDir, o.threads),
+  'relations between entities of a sentence: rules + pair classifiers (relationModel: relations-nn | relations-lr | rules)',
 );

@@ -37,7 +37,7 @@ export interface HeadPrediction {
 }
 
 /** Probability per predicate (sum over its classes), best fine class per predicate. */
-export function predicateProbabilities(head: Pick<HeadJson, 'classes' | 'predicates'>, probs: readonly number[]): Map<Predicate, { p: number; fine: string; fineP: number }> {
+export function predicateProbabilities(head: Pick<HeadJson, 'classes' | 'predicates'>, probs: ArrayLike<number>): Map<Predicate, { p: number; fine: string; fineP: number }> {
   const out = new Map<Predicate, { p: number; fine: string; fineP: number }>();
   head.classes.forEach((c, k) => {
     if (k === 0) return;
@@ -55,15 +55,22 @@ export function predicateProbabilities(head: Pick<HeadJson, 'classes' | 'predica
 
 /** The head's best predicate for a pair. */
 export function predictHead(head: HeadJson, features: readonly string[]): HeadPrediction | undefined {
-  const probs = softmaxScores(head, features);
+  return decide(head, softmaxScores(head, features));
+}
+
+/**
+ * The best predicate from class probabilities: Platt-scaled per predicate and compared with its threshold (the
+ * head's own, or those of a mixture with the head, see dense.ts).
+ */
+export function decide(head: HeadJson, probs: ArrayLike<number>, scaling: Pick<HeadJson, 'calibration' | 'threshold'> = head): HeadPrediction | undefined {
+  const { calibration, threshold } = scaling;
   let best: HeadPrediction | undefined;
   for (const [predicate, v] of predicateProbabilities(head, probs)) {
-    const [a, b] = head.calibration[predicate] ?? [1, 0];
+    const [a, b] = calibration[predicate] ?? [1, 0];
     const confidence = sigmoid(a * logit(v.p) + b);
-    const pred: HeadPrediction = { predicate, confidence, raw: v.p, accepted: confidence >= (head.threshold[predicate] ?? 0.5) };
+    const pred: HeadPrediction = { predicate, confidence, raw: v.p, accepted: confidence >= (threshold[predicate] ?? 0.5) };
     if (head.attribute) pred.fine = v.fine;
     if (!best || confidence > best.confidence) best = pred;
   }
   return best;
 }
-

@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { makeEntity } from '../../core/doc.js';
 import { MedicalNerError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
+import { setTokenStates, type TokenStates } from '../../core/token-states.js';
 import type { Doc, Entity, EntityType } from '../../core/types.js';
 import { isEntityType } from '../../core/types.js';
 import type { Piece } from '../../text/wordpiece.js';
@@ -33,6 +34,8 @@ export interface OnnxNerConfig {
   pad_id?: number;
   /** Pieces shared by consecutive windows (default max_length / 4); chosen on dev per model. */
   stride?: number;
+  /** Output with the encoder's last hidden states [batch, seq, dim], kept for the relation model (token-states.ts). */
+  hidden_output?: string;
 }
 
 export interface OnnxNerOptions {
@@ -53,6 +56,7 @@ interface Window {
 
 export class OnnxNerModel implements NerModel {
   readonly types: EntityType[];
+  keepTokenStates = false;
   private constructor(
     readonly name: string,
     private readonly session: ort.InferenceSession,
@@ -92,7 +96,8 @@ export class OnnxNerModel implements NerModel {
     if (wanted.length === 0) return [];
     const pieces = this.tokenizer.tokenize(doc.text);
     if (pieces.length === 0) return [];
-    const probs = await this.tagProbabilities(pieces);
+    const { probs, states } = await this.run(pieces, this.keepTokenStates, true);
+    if (states) setTokenStates(doc, states, () => this.giveBack(states.data));
     const nTypes = this.config.types.length;
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
@@ -103,13 +108,38 @@ export class OnnxNerModel implements NerModel {
     return resolveCrossTypeClashes(out);
   }
 
-  /** Per piece, per type, probabilities of O/B/I: a flat Float32Array [pieces, types, 3]. */
-  private async tagProbabilities(pieces: Piece[]): Promise<Float32Array> {
+  /** The encoder's vectors of a text's pieces (no decoding); undefined for a text without pieces. */
+  async encode(text: string): Promise<TokenStates | undefined> {
+    const out = this.config.hidden_output;
+    if (!out || !this.session.outputNames.includes(out)) throw new MedicalNerError('MODEL_NOT_FOUND', `model ${this.name} (${this.opts.modelFile}) has no hidden-state output (config.json hidden_output)`);
+    const pieces = this.tokenizer.tokenize(text);
+    return pieces.length ? (await this.run(pieces, true, false)).states : undefined;
+  }
+
+  /** Buffers of released token states, reused by later texts (a few: one per text in flight). */
+  private readonly statePool: Float32Array[] = [];
+
+  private borrow(n: number): Float32Array {
+    const i = this.statePool.findIndex((b) => b.length >= n);
+    return i >= 0 ? this.statePool.splice(i, 1)[0]! : new Float32Array(n);
+  }
+
+  private giveBack(buffer: Float32Array): void {
+    if (this.statePool.length < 4) this.statePool.push(buffer);
+  }
+
+  /**
+   * Per piece, per type, probabilities of O/B/I: a flat Float32Array [pieces, types, 3]; and the hidden states
+   * where the model exports them. Both come from the window where the piece sits farthest from an edge.
+   */
+  private async run(pieces: Piece[], keepStates: boolean, pooled: boolean): Promise<{ probs: Float32Array; states?: TokenStates }> {
     const maxInner = this.config.max_length - 2;
     const windows = makeWindows(pieces.length, maxInner, this.opts.stride);
     const nTypes = this.config.types.length;
     const probs = new Float32Array(pieces.length * nTypes * 3);
     const bestMargin = new Int32Array(pieces.length).fill(-1);
+    const hiddenName = keepStates && this.config.hidden_output && this.session.outputNames.includes(this.config.hidden_output) ? this.config.hidden_output : undefined;
+    let states: TokenStates | undefined;
     const cls = this.config.cls_id ?? this.tokenizer.id('[CLS]');
     const sep = this.config.sep_id ?? this.tokenizer.id('[SEP]');
     const pad = this.config.pad_id ?? 0;
@@ -129,8 +159,15 @@ export class OnnxNerModel implements NerModel {
         input_ids: new ort.Tensor('int64', ids, [batch.length, seq]),
         attention_mask: new ort.Tensor('int64', mask, [batch.length, seq]),
       };
-      const result = await this.session.run(feeds);
+      const result = await this.session.run(feeds, hiddenName ? [this.config.output, hiddenName] : [this.config.output]);
       const logits = result[this.config.output]!.data as Float32Array;
+      const hidden = hiddenName ? result[hiddenName]! : undefined;
+      if (hidden && hiddenName && !states) {
+        const dim = hidden.dims[2]!;
+        const n = pieces.length * dim;
+        const data = pooled ? this.borrow(n) : new Float32Array(n);
+        states = { model: this.name, output: hiddenName, dim, starts: Int32Array.from(pieces, (p) => p.start), ends: Int32Array.from(pieces, (p) => p.end), data };
+      }
       batch.forEach((w, r) => {
         for (let k = 0; k < w.to - w.from; k++) {
           const p = w.from + k;
@@ -141,10 +178,14 @@ export class OnnxNerModel implements NerModel {
             const src = ((r * seq + 1 + k) * nTypes + t) * 3;
             softmax3(logits, src, probs, (p * nTypes + t) * 3);
           }
+          if (hidden && states) {
+            const d = states.dim;
+            states.data.set((hidden.data as Float32Array).subarray((r * seq + 1 + k) * d, (r * seq + 2 + k) * d), p * d);
+          }
         }
       });
     }
-    return probs;
+    return states ? { probs, states } : { probs };
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,93 @@
+/**
+ * Training data for the dense relation heads (training/train_relations.py): the candidate pairs of
+ * scripts/train-relations.ts (same corpora, parts, heads and labels; test splits never read), each as the
+ * dense pair vector of src/relations/dense.ts over the NER encoder's piece vectors, with its allowed classes and
+ * the relations-lr head's class probabilities (for stacking on the calibration part).
+ *
+ *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm] [--out training/data/relations]
+ *
+ * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnnotatedDoc } from '../src/core/corpus.js';
+import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
+import { softmaxScores } from '../src/ml/linear.js';
+import { OnnxNerModel } from '../src/ner/onnx/index.js';
+import { CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
+import { PairVectorizer } from '../src/relations/dense.js';
+import { sentencePairs } from '../src/relations/extract.js';
+import { pairFeatures, pairView } from '../src/relations/features.js';
+import type { LrModelJson } from '../src/relations/lr.js';
+import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'model-dir': { type: 'string', default: 'models/ner-minilm' },
+    out: { type: 'string', default: 'training/data/relations' },
+    lr: { type: 'string', default: 'models/relations-lr/model.json' },
+  },
+});
+const model = await OnnxNerModel.load(args['model-dir']!, { threads: 2 });
+const lr = JSON.parse(readFileSync(args.lr!, 'utf8')) as LrModelJson;
+const cues = cueLexicon(DEFAULT_RULESET);
+mkdirSync(args.out!, { recursive: true });
+const files = new Map<string, { bin: number; meta: string[]; rows: number }>();
+const t0 = performance.now();
+
+async function addDocs(corpus: string, docs: AnnotatedDoc[], part: 'train' | 'cal'): Promise<void> {
+  const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
+  for (const ad of docs) {
+    const doc = goldDoc(ad);
+    const label = pairLabeler(corpus, ad);
+    const states = await model.encode(doc.text);
+    if (!states) continue; // no pieces, so no entities
+    const vectors = new PairVectorizer(states);
+    for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
+      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+      for (const h of heads) {
+        if (!h.subject.includes(subject.type) || !h.object.includes(object.type) || (h.symmetric && !subjectFirst)) continue;
+        const pv = pairView(view, subject, object, 5);
+        if (pv.overlap) continue;
+        const allowed = label(h, subject, object);
+        if (!allowed) continue;
+        const key = `${h.name}.${part}`;
+        let f = files.get(key);
+        if (!f) files.set(key, (f = { bin: openSync(join(args.out!, `${key}.f32`), 'w'), meta: [], rows: 0 }));
+        const v = new Float32Array(vectors.width);
+        vectors.write(subject, object, v, 0);
+        writeSync(f.bin, new Uint8Array(v.buffer));
+        const head = lr.heads.find((x) => x.name === h.name)!;
+        const p = softmaxScores(head, pairFeatures(pv, cues)).map((x) => Math.round(x * 1e4) / 1e4);
+        f.meta.push(JSON.stringify({ corpus, doc: ad.id, allowed, lr: p }));
+        f.rows++;
+      }
+    }
+  }
+  console.log(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${corpus} ${part}: ${docs.length} docs`);
+}
+
+const ddi = loadCorpus('ddi-re', 'train');
+await addDocs('ddi-re', ddi.filter((d) => hashSplit('relations-cal', d.id) !== 'test'), 'train');
+await addDocs('ddi-re', ddi.filter((d) => hashSplit('relations-cal', d.id) === 'test'), 'cal');
+await addDocs('chemprot', loadCorpus('chemprot', 'train'), 'train');
+await addDocs('chemprot', loadCorpus('chemprot', 'dev'), 'cal');
+await addDocs('bc5cdr', loadCorpus('bc5cdr', 'train'), 'train');
+await addDocs('bc5cdr', loadCorpus('bc5cdr', 'dev'), 'cal');
+const bioredTrainOut = excludedForTraining('biored', 'train');
+const bioredDevOut = excludedForTraining('biored', 'dev');
+await addDocs('biored', loadCorpus('biored', 'train').filter((d) => !bioredTrainOut.has(d.id)), 'train');
+await addDocs('biored', loadCorpus('biored', 'dev').filter((d) => !bioredDevOut.has(d.id)), 'cal');
+await addDocs('ade', loadCorpus('ade', 'train'), 'train');
+await addDocs('ade', loadCorpus('ade', 'dev'), 'cal');
+await addDocs('maccrobat', loadCorpus('maccrobat', 'train'), 'train');
+await addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
+const summary: Record<string, number> = {};
+for (const [key, f] of files) {
+  closeSync(f.bin);
+  writeFileSync(join(args.out!, `${key}.jsonl`), f.meta.join('\n') + '\n');
+  summary[key] = f.rows;
+}
+writeFileSync(join(args.out!, 'summary.json'), JSON.stringify({ model_dir: args['model-dir'], rows: summary }, null, 1) + '\n');
+console.log(summary);

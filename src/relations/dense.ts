@@ -1,0 +1,233 @@
+/**
+ * Dense view of an entity pair over the NER encoder's piece vectors (core/token-states.ts): the mean vector of
+ * the subject's pieces, of the object's, the element-wise maximum over the pieces between the two arguments
+ * (zeros when they touch), and the product subject ⊙ object. Training (scripts/dump-relation-pairs.ts) and run
+ * time share this function, so the relation model sees the same numbers in both. The dense heads
+ * (training/train_relations.py, ONNX) turn such vectors into class probabilities, mixed with relations-lr's.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { MedicalNerError } from '../core/errors.js';
+import { tokenStates, type TokenStates } from '../core/token-states.js';
+import type { Doc, Span } from '../core/types.js';
+import { OnnxNerModel } from '../ner/onnx/index.js';
+
+export const PAIR_PARTS = 4;
+
+/** First piece whose end lies after `pos`. */
+function firstPieceEndingAfter(st: TokenStates, pos: number): number {
+  let lo = 0;
+  let hi = st.ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (st.ends[mid]! <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Pieces [from, to) that overlap the span. */
+function pieceRange(st: TokenStates, s: Span): [number, number] {
+  const from = firstPieceEndingAfter(st, s.start);
+  let to = from;
+  while (to < st.starts.length && st.starts[to]! < s.end) to++;
+  return [from, to];
+}
+
+/** Pieces per block of the precomputed maxima (the between part reads whole blocks where it can). */
+const BLOCK = 8;
+
+/**
+ * Pair vectors of one document. Each entity's mean is computed once, and the maximum over the pieces between two
+ * arguments reads precomputed maxima of blocks of BLOCK pieces where a whole block lies inside: the same
+ * numbers as the plain loops, a few times faster on clinical notes with many pairs per sentence.
+ */
+export class PairVectorizer {
+  private readonly means = new Map<string, Float32Array>();
+  private blockMax: Float32Array | undefined;
+  private blockDone: Uint8Array | undefined;
+
+  constructor(private readonly st: TokenStates) {}
+
+  get width(): number {
+    return PAIR_PARTS * this.st.dim;
+  }
+
+  private mean(s: Span): { vec: Float32Array; range: [number, number] } {
+    const range = pieceRange(this.st, s);
+    const key = `${range[0]}:${range[1]}`;
+    let vec = this.means.get(key);
+    if (!vec) {
+      const { dim: d, data } = this.st;
+      vec = new Float32Array(d);
+      const [from, to] = range;
+      if (to > from) {
+        for (let p = from; p < to; p++) for (let j = 0; j < d; j++) vec[j] += data[p * d + j]!;
+        for (let j = 0; j < d; j++) vec[j] /= to - from;
+      }
+      this.means.set(key, vec);
+    }
+    return { vec, range };
+  }
+
+  /** Maxima of blocks [b0, b1), each computed on first use. */
+  private blocks(b0: number, b1: number): Float32Array {
+    const { dim: d, data } = this.st;
+    const n = Math.floor(this.st.starts.length / BLOCK);
+    const m = (this.blockMax ??= new Float32Array(n * d));
+    const done = (this.blockDone ??= new Uint8Array(n));
+    for (let b = b0; b < b1; b++) {
+      if (done[b]) continue;
+      done[b] = 1;
+      const o = b * d;
+      m.set(data.subarray(b * BLOCK * d, b * BLOCK * d + d), o);
+      PairVectorizer.maxRows(data, d, b * BLOCK + 1, (b + 1) * BLOCK, m, o);
+    }
+    return m;
+  }
+
+  /** Element-wise maximum of rows [from, to) of `src` (row width d) into out[at, at + d). */
+  private static maxRows(src: Float32Array, d: number, from: number, to: number, out: Float32Array, at: number): void {
+    for (let p = from; p < to; p++) {
+      const o = p * d;
+      for (let j = 0; j < d; j++) {
+        const v = src[o + j]!;
+        if (v > out[at + j]!) out[at + j] = v;
+      }
+    }
+  }
+
+  /** Writes the pair's vector (PAIR_PARTS × dim numbers) into `out` at `at`. */
+  write(subject: Span, object: Span, out: Float32Array, at: number): void {
+    const d = this.st.dim;
+    const s = this.mean(subject);
+    const o = this.mean(object);
+    out.set(s.vec, at);
+    out.set(o.vec, at + d);
+    const [first, second] = s.range[0] <= o.range[0] ? [s.range, o.range] : [o.range, s.range];
+    const from = first[1];
+    const to = second[0];
+    const bt = at + 2 * d;
+    if (to > from) {
+      out.fill(-Infinity, bt, bt + d);
+      const b0 = Math.ceil(from / BLOCK);
+      const b1 = Math.floor(to / BLOCK);
+      if (b1 > b0) {
+        PairVectorizer.maxRows(this.st.data, d, from, b0 * BLOCK, out, bt);
+        PairVectorizer.maxRows(this.blocks(b0, b1), d, b0, b1, out, bt);
+        PairVectorizer.maxRows(this.st.data, d, b1 * BLOCK, to, out, bt);
+      } else {
+        PairVectorizer.maxRows(this.st.data, d, from, to, out, bt);
+      }
+    } else {
+      out.fill(0, bt, bt + d);
+    }
+    for (let j = 0; j < d; j++) out[at + 3 * d + j] = s.vec[j]! * o.vec[j]!;
+  }
+}
+
+/** The pair's vector, PAIR_PARTS × dim long. */
+export function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
+  const v = new PairVectorizer(st);
+  const out = new Float32Array(v.width);
+  v.write(subject, object, out, 0);
+  return out;
+}
+
+/** `<models>/relations-nn/config.json`, written by scripts/calibrate-relations-nn.ts. */
+export interface DenseConfig {
+  format: 'relations-nn/1';
+  /** NER model whose hidden output the heads were trained on, and that output's name. */
+  encoder: string;
+  hidden_output: string;
+  /** Weight of the dense head's class probabilities; the logistic-regression head of the same name gets the rest. */
+  mix: number;
+  /** Per head: its ONNX file ([n, PAIR_PARTS × dim] → class probabilities), and the mixture's Platt scaling and thresholds. */
+  heads: Record<string, { file: string; calibration: Record<string, [number, number]>; threshold: Record<string, number> }>;
+}
+
+export interface DensePair {
+  head: string;
+  subject: Span;
+  object: Span;
+}
+
+/**
+ * The dense heads, loaded on first use. Piece vectors come from the Doc when the pipeline's NER model left
+ * those the heads were trained on (no second encoder pass); otherwise (gold entities, another NER model) the
+ * heads run the encoder themselves.
+ */
+export class DenseHeads {
+  private sessions: Promise<Map<string, ort.InferenceSession>> | undefined;
+  private encoder: Promise<OnnxNerModel> | undefined;
+  /** Texts the heads had to encode themselves (no usable vectors on the Doc). */
+  encodedHere = 0;
+
+  constructor(
+    readonly config: DenseConfig,
+    private readonly dir: string,
+    private readonly encoderDir: string,
+    private readonly threads = 2,
+  ) {}
+
+  /** Reads `<dir>/config.json`; `encoderDir` finds the folder of the NER model named in it. */
+  static fromDir(dir: string, encoderDir: (encoder: string) => string, threads?: number): DenseHeads {
+    const file = join(dir, 'config.json');
+    if (!existsSync(file)) throw new MedicalNerError('MODEL_NOT_FOUND', `dense relation heads not found at ${file}`);
+    const config = JSON.parse(readFileSync(file, 'utf8')) as DenseConfig;
+    if (config.format !== 'relations-nn/1') throw new MedicalNerError('MODEL_NOT_FOUND', `${file}: unknown format ${String(config.format)}`);
+    return new DenseHeads(config, dir, encoderDir(config.encoder), threads);
+  }
+
+  has(head: string): boolean {
+    return head in this.config.heads;
+  }
+
+  private async states(doc: Doc): Promise<TokenStates | undefined> {
+    const own = tokenStates(doc);
+    if (own && own.model === this.config.encoder && own.output === this.config.hidden_output) return own;
+    const encoder = await (this.encoder ??= OnnxNerModel.load(this.encoderDir, { threads: this.threads }));
+    this.encodedHere++;
+    const states = await encoder.encode(doc.text);
+    if (states && states.output !== this.config.hidden_output) {
+      throw new MedicalNerError('MODEL_NOT_FOUND', `${this.encoderDir} gives hidden output "${states.output}", the relation heads need "${this.config.hidden_output}"`);
+    }
+    return states;
+  }
+
+  /** Class probabilities of each pair, in order (one batched call per head). */
+  async score(doc: Doc, pairs: readonly DensePair[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = new Array(pairs.length);
+    if (!pairs.length) return out;
+    const states = (await this.states(doc))!; // entities in a text without pieces cannot pair
+    const sessions = await (this.sessions ??= this.loadSessions());
+    const vectors = new PairVectorizer(states);
+    const width = vectors.width;
+    for (const [head, session] of sessions) {
+      const idx = pairs.flatMap((p, i) => (p.head === head ? [i] : []));
+      if (!idx.length) continue;
+      const input = new Float32Array(idx.length * width);
+      idx.forEach((i, r) => vectors.write(pairs[i]!.subject, pairs[i]!.object, input, r * width));
+      const res = await session.run({ pair: new ort.Tensor('float32', input, [idx.length, width]) });
+      const probs = res.probs!.data as Float32Array;
+      const k = probs.length / idx.length;
+      idx.forEach((i, r) => (out[i] = probs.slice(r * k, (r + 1) * k)));
+    }
+    return out;
+  }
+
+  private async loadSessions(): Promise<Map<string, ort.InferenceSession>> {
+    const m = new Map<string, ort.InferenceSession>();
+    for (const [head, h] of Object.entries(this.config.heads)) {
+      // no memory arena: batches vary in size, and an arena per head would keep the largest one
+      m.set(head, await ort.InferenceSession.create(join(this.dir, h.file), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', enableCpuMemArena: false }));
+    }
+    return m;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.sessions) for (const s of (await this.sessions).values()) await s.release();
+    if (this.encoder) await (await this.encoder).dispose();
+  }
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tokenStates, type TokenStates } from '../src/core/token-states.js';
+import type { Doc, Entity, EntityType } from '../src/core/types.js';
+import { pipeline } from '../src/pipeline.js';
+import { PAIR_PARTS, PairVectorizer, pairVector } from '../src/relations/dense.js';
+import { relationExtractor } from '../src/relations/index.js';
+
+test('pairVector: subject mean, object mean, max between, product', () => {
+  // pieces "ab" [0,2) "c" [3,4) "d" [5,6) "ef" [7,9), dim 2
+  const st: TokenStates = { model: 'm', output: 'h', dim: 2, starts: Int32Array.of(0, 3, 5, 7), ends: Int32Array.of(2, 4, 6, 9), data: Float32Array.of(1, 2, 3, -4, -5, 6, 7, 8) };
+  const v = pairVector(st, { start: 0, end: 4 }, { start: 7, end: 9 });
+  assert.equal(v.length, PAIR_PARTS * 2);
+  assert.deepEqual([...v], [2, -1, 7, 8, -5, 6, 14, -8]);
+  // object before subject: the between part is the same, the roles are not
+  const w = pairVector(st, { start: 7, end: 9 }, { start: 0, end: 2 });
+  assert.deepEqual([...w], [7, 8, 1, 2, Math.max(3, -5), Math.max(-4, 6), 7, 16]);
+  // adjacent arguments: nothing between → zeros
+  assert.deepEqual([...pairVector(st, { start: 3, end: 4 }, { start: 5, end: 6 })].slice(4, 6), [0, 0]);
+});
+
+test('PairVectorizer: block maxima give the plain loops\' numbers', () => {
+  const n = 40;
+  const d = 3;
+  // pieces of 2 characters with a space between; the buffer is longer than the pieces need
+  const data = Float32Array.from({ length: (n + 2) * d }, (_, i) => Math.sin(i * 12.9898) * 10);
+  const st: TokenStates = { model: 'm', output: 'h', dim: d, starts: Int32Array.from({ length: n }, (_, p) => 3 * p), ends: Int32Array.from({ length: n }, (_, p) => 3 * p + 2), data };
+  const row = (p: number) => [...data.subarray(p * d, p * d + d)];
+  const plain = (s: [number, number], o: [number, number]) => {
+    const mean = ([a, b]: [number, number]) => [0, 1, 2].map((j) => { let x = 0; for (let p = a; p < b; p++) x += row(p)[j]!; return x / (b - a); });
+    const [f, g] = s[0] <= o[0] ? [s, o] : [o, s];
+    const between = [0, 1, 2].map((j) => (g[0] > f[1] ? Math.max(...Array.from({ length: g[0] - f[1] }, (_, k) => row(f[1] + k)[j]!)) : 0));
+    const ms = mean(s), mo = mean(o);
+    return [...ms, ...mo, ...between, ...ms.map((x, j) => x * mo[j]!)];
+  };
+  const v = new PairVectorizer(st);
+  for (const [s, o] of [[[0, 2], [37, 40]], [[30, 31], [1, 3]], [[5, 6], [14, 15]], [[9, 12], [12, 13]]] as [number, number][][]) {
+    const out = new Float32Array(v.width);
+    v.write({ start: 3 * s[0]!, end: 3 * s[1]! - 1 }, { start: 3 * o[0]!, end: 3 * o[1]! - 1 }, out, 0);
+    plain(s as [number, number], o as [number, number]).forEach((x, i) => assert.ok(Math.abs(x - out[i]!) < 1e-4, `${JSON.stringify([s, o])} [${i}] ${x} vs ${out[i]}`));
+  }
+});
+
+function docWith(text: string, ents: [string, EntityType][]): Doc {
+  const entities: Entity[] = ents.map(([t, type], i) => ({ id: `T${i + 1}`, text: t, type, start: text.indexOf(t), end: text.indexOf(t) + t.length, confidence: 1 }));
+  return { text, entities, relations: [] };
+}
+
+test('relations-nn: seed example, direction, and the encoder pass is shared with the NER model', async () => {
+  const x = relationExtractor('relations-nn');
+  const dense = x.config.dense!;
+  const d = docWith('Patient started on metformin 500mg for type 2 diabetes.', [
+    ['metformin', 'DRUG'],
+    ['500mg', 'DOSAGE'],
+    ['type 2 diabetes', 'DISEASE'],
+  ]);
+  const rels = await x.extractAsync(d);
+  const byId = new Map(d.entities.map((e) => [e.id, e.text]));
+  assert.deepEqual(rels.map((r) => `${byId.get(r.subject)} ${r.predicate} ${byId.get(r.object)}`).sort(), ['500mg DOSAGE_OF metformin', 'metformin TREATS type 2 diabetes']);
+  // gold entities, no NER run: the heads encoded the text themselves
+  assert.equal(dense.encodedHere, 1);
+  assert.deepEqual(await x.extractAsync(docWith('No entities here.', [])), []);
+
+  const p = await pipeline({ components: ['sentences', 'ner', 'relations'] });
+  const doc = await p.run('Warfarin levels rise when fluconazole is given; lisinopril 10 mg daily for hypertension.');
+  assert.ok(doc.relations.length > 0);
+  assert.equal(tokenStates(doc), undefined, 'the relations component released the vectors');
+  assert.equal(dense.encodedHere, 1, 'the pipeline reused the NER pass');
+  assert.ok(doc.relations.every((r) => r.attributes?.source === 'relations-nn'));
+  await p.dispose();
+});
