@@ -1,6 +1,6 @@
 /**
  * Load test of the HTTP server on loopback: `npx tsx bench/server-load.ts [--seconds 60] [--connections 4]
- * [--workers 2] [--model NAME]`. Starts `medical-ner serve` on a free port, sends `POST /v1/extract` with
+ * [--workers 2] [--model NAME] [--relation-model NAME]`. Starts `medical-ner serve` on a free port, sends `POST /v1/extract` with
  * one ~500-word MTSamples note per request (autocannon, cycling through the notes), samples the server's
  * RSS every 5 s, and prints JSON: requests/s, latency percentiles (p95 computed from every response time),
  * errors, and the RSS series (flat memory = no leak). Every note is sent once before timing starts.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     model: { type: 'string' },
+    'relation-model': { type: 'string' },
     'min-words': { type: 'string', default: '450' },
     'max-words': { type: 'string', default: '550' },
   },
@@ -28,7 +29,7 @@ const notes = benchNotes(3000).filter((n) => words(n.text) >= Number(values['min
 if (!notes.length) throw new Error('no notes of that length');
 
 const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const args = [main, 'serve', '--port', '0', '--log-level', 'warn', '--workers', values.workers!, ...(values.model ? ['--model', values.model] : [])];
+const args = [main, 'serve', '--port', '0', '--log-level', 'warn', '--workers', values.workers!, ...(values.model ? ['--model', values.model] : []), ...(values['relation-model'] ? ['--relation-model', values['relation-model']] : [])];
 const server = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 const url = await new Promise<string>((resolve, reject) => {
   let err = '';
