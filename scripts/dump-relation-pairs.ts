@@ -15,10 +15,9 @@ import type { AnnotatedDoc } from '../src/core/corpus.js';
 import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
 import { softmaxScores } from '../src/ml/linear.js';
 import { OnnxNerModel } from '../src/ner/onnx/index.js';
-import { CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
+import { goldDoc, labelledPairs } from '../src/relations/data.js';
 import { PairVectorizer } from '../src/relations/dense.js';
-import { sentencePairs } from '../src/relations/extract.js';
-import { pairFeatures, pairView } from '../src/relations/features.js';
+import { pairFeatures } from '../src/relations/features.js';
 import type { LrModelJson } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
@@ -37,32 +36,22 @@ const files = new Map<string, { bin: number; meta: string[]; rows: number }>();
 const t0 = performance.now();
 
 async function addDocs(corpus: string, docs: AnnotatedDoc[], part: 'train' | 'cal'): Promise<void> {
-  const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
   for (const ad of docs) {
     const doc = goldDoc(ad);
-    const label = pairLabeler(corpus, ad);
     const states = await model.encode(doc.text);
     if (!states) continue; // no pieces, so no entities
     const vectors = new PairVectorizer(states);
-    for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
-      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
-      for (const h of heads) {
-        if (!h.subject.includes(subject.type) || !h.object.includes(object.type) || (h.symmetric && !subjectFirst)) continue;
-        const pv = pairView(view, subject, object, 5);
-        if (pv.overlap) continue;
-        const allowed = label(h, subject, object);
-        if (!allowed) continue;
-        const key = `${h.name}.${part}`;
-        let f = files.get(key);
-        if (!f) files.set(key, (f = { bin: openSync(join(args.out!, `${key}.f32`), 'w'), meta: [], rows: 0 }));
-        const v = new Float32Array(vectors.width);
-        vectors.write(subject, object, v, 0);
-        writeSync(f.bin, new Uint8Array(v.buffer));
-        const head = lr.heads.find((x) => x.name === h.name)!;
-        const p = softmaxScores(head, pairFeatures(pv, cues)).map((x) => Math.round(x * 1e4) / 1e4);
-        f.meta.push(JSON.stringify({ corpus, doc: ad.id, allowed, lr: p }));
-        f.rows++;
-      }
+    for (const { head: h, subject, object, view: pv, allowed } of labelledPairs(corpus, ad, doc)) {
+      const key = `${h.name}.${part}`;
+      let f = files.get(key);
+      if (!f) files.set(key, (f = { bin: openSync(join(args.out!, `${key}.f32`), 'w'), meta: [], rows: 0 }));
+      const v = new Float32Array(vectors.width);
+      vectors.write(subject, object, v, 0);
+      writeSync(f.bin, new Uint8Array(v.buffer));
+      const head = lr.heads.find((x) => x.name === h.name)!;
+      const p = softmaxScores(head, pairFeatures(pv, cues)).map((x) => Math.round(x * 1e4) / 1e4);
+      f.meta.push(JSON.stringify({ corpus, doc: ad.id, allowed, lr: p }));
+      f.rows++;
     }
   }
   console.log(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${corpus} ${part}: ${docs.length} docs`);

@@ -23,12 +23,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
 import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
-import { conceptIds, CORPUS_HEADS, goldDoc, HEAD_DEFS, pairLabeler } from '../src/relations/data.js';
+import { conceptIds, CORPUS_HEADS, goldDoc, HEAD_DEFS, labelledPairs } from '../src/relations/data.js';
 import type { HeadDef } from '../src/relations/data.js';
 import type { DocHeadJson } from '../src/relations/document.js';
 import { documentPairs } from '../src/relations/document.js';
-import { RelationExtractor, sentencePairs } from '../src/relations/extract.js';
-import { pairFeatures, pairView } from '../src/relations/features.js';
+import { RelationExtractor } from '../src/relations/extract.js';
+import { pairFeatures } from '../src/relations/features.js';
 import type { Example } from '../src/ml/linear.js';
 import { DEFAULT_TRAIN, softmaxScores, trainSoftmax } from '../src/ml/linear.js';
 import { calibrateHead, THRESHOLD_FLOOR } from '../src/relations/calibrate.js';
@@ -58,23 +58,13 @@ const sources: Record<string, Record<Part, Record<string, { docs: number; pairs:
 function addDocs(corpus: string, docs: AnnotatedDoc[], part: Part): void {
   const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
   for (const ad of docs) {
-    const doc = goldDoc(ad);
-    const label = pairLabeler(corpus, ad);
-    for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
-      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
-      for (const h of heads) {
-        if (!h.subject.includes(subject.type) || !h.object.includes(object.type) || (h.symmetric && !subjectFirst)) continue;
-        const pv = pairView(view, subject, object, 5);
-        if (pv.overlap) continue;
-        const allowed = label(h, subject, object);
-        if (!allowed) continue;
-        const ex: Example = { features: pairFeatures(pv, cues), allowed };
-        data[h.name]![part].push(ex);
-        if (corpus === 'bc5cdr' && part === 'train') bc5cdrDocOf.set(ex, ad.id);
-        const s = (((sources[h.name] ??= { train: {}, cal: {} })[part][corpus] ??= { docs: 0, pairs: 0, positive: 0 }));
-        s.pairs++;
-        if (!allowed.includes(0)) s.positive++;
-      }
+    for (const { head: h, view: pv, allowed } of labelledPairs(corpus, ad, goldDoc(ad))) {
+      const ex: Example = { features: pairFeatures(pv, cues), allowed };
+      data[h.name]![part].push(ex);
+      if (corpus === 'bc5cdr' && part === 'train') bc5cdrDocOf.set(ex, ad.id);
+      const s = (((sources[h.name] ??= { train: {}, cal: {} })[part][corpus] ??= { docs: 0, pairs: 0, positive: 0 }));
+      s.pairs++;
+      if (!allowed.includes(0)) s.positive++;
     }
     for (const h of heads) {
       const s = sources[h.name]?.[part][corpus];

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { tokenStates, type TokenStates } from '../src/core/token-states.js';
 import type { Doc, Entity, EntityType } from '../src/core/types.js';
 import { pipeline } from '../src/pipeline.js';
-import { PAIR_PARTS, PairVectorizer, pairVector } from '../src/relations/dense.js';
+import { PAIR_PARTS, PairVectorizer } from '../src/relations/dense.js';
+import type { Span } from '../src/core/types.js';
+
+function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
+  const v = new PairVectorizer(st);
+  const out = new Float32Array(v.width);
+  v.write(subject, object, out, 0);
+  return out;
+}
 import { relationExtractor } from '../src/relations/index.js';
 
 test('pairVector: subject mean, object mean, max between, product', () => {

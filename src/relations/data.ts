@@ -6,6 +6,7 @@
 import type { AnnotatedDoc, Mention } from '../core/corpus.js';
 import type { Doc, Entity, EntityType, Predicate, Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
+import { isSubjectFirst, pairView, sentencePairs, type PairView } from './features.js';
 
 export interface HeadDef {
   name: string;
@@ -168,4 +169,33 @@ export function pairLabeler(corpus: string, ad: AnnotatedDoc): PairLabeler {
     }
     return undefined;
   };
+}
+
+export interface LabelledPair {
+  head: HeadDef;
+  subject: Entity;
+  object: Entity;
+  view: PairView;
+  /** Allowed classes of the head (see pairLabeler). */
+  allowed: number[];
+}
+
+/**
+ * The training pairs of a gold document (`goldDoc(ad)`): every pair of one sentence that fits one of the corpus's
+ * heads, does not overlap and gets a label. Both relation trainers read exactly these (scripts/train-relations.ts,
+ * scripts/dump-relation-pairs.ts).
+ */
+export function* labelledPairs(corpus: string, ad: AnnotatedDoc, doc: Doc): Generator<LabelledPair> {
+  const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
+  const label = pairLabeler(corpus, ad);
+  for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
+    const subjectFirst = isSubjectFirst(subject, object);
+    for (const head of heads) {
+      if (!head.subject.includes(subject.type) || !head.object.includes(object.type) || (head.symmetric && !subjectFirst)) continue;
+      const pv = pairView(view, subject, object, 5);
+      if (pv.overlap) continue;
+      const allowed = label(head, subject, object);
+      if (allowed) yield { head, subject, object, view: pv, allowed };
+    }
+  }
 }

@@ -127,14 +127,6 @@ export class PairVectorizer {
   }
 }
 
-/** The pair's vector, PAIR_PARTS × dim long. */
-export function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
-  const v = new PairVectorizer(st);
-  const out = new Float32Array(v.width);
-  v.write(subject, object, out, 0);
-  return out;
-}
-
 /** `<models>/relations-nn/config.json`, written by scripts/calibrate-relations-nn.ts. */
 export interface DenseConfig {
   format: 'relations-nn/1';

@@ -13,7 +13,8 @@ import { packagePath } from '../core/paths.js';
 import type { Doc, Entity, Predicate, Relation, Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
 import type { CueLexicon, PairView, SentenceView } from './features.js';
-import { argumentsOverlap, pairFeatures, pairView, sentenceView } from './features.js';
+import { argumentsOverlap, isSubjectFirst, pairFeatures, pairView, sentencePairs } from './features.js';
+export { sentencePairs } from './features.js';
 import { softmaxScores } from '../ml/linear.js';
 import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
@@ -86,7 +87,7 @@ export class RelationExtractor {
 
   /** All proposals for one ordered pair. */
   private propose(view: SentenceView, subject: Entity, object: Entity, dense?: DenseProbs): Proposal[] {
-    const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+    const subjectFirst = isSubjectFirst(subject, object);
     const heads = this.headsFor(subject, object, subjectFirst);
     const ruleFit = this.ruleTypeFits(subject, object);
     if (!heads.length && !ruleFit) return [];
@@ -143,7 +144,7 @@ export class RelationExtractor {
     if (entities.length < 2) return [];
     const pairs: (DensePair & { key: string })[] = [];
     for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) {
-      const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+      const subjectFirst = isSubjectFirst(subject, object);
       for (const h of this.headsFor(subject, object, subjectFirst)) {
         if (heads.has(h.name) && !argumentsOverlap(subject, object)) pairs.push({ head: h.name, subject, object, key: denseKey(subject, object, h.name) });
       }
@@ -238,36 +239,6 @@ function flagNegated(attributes: Record<string, unknown>, subject: Entity, objec
 }
 
 /**
- * Every ordered pair of distinct entities within one sentence (an entity belongs to the sentence
- * its start falls in). Both role assignments are yielded; callers filter by type signature.
- */
-export function* sentencePairs(
-  text: string,
-  entities: readonly Entity[],
-  sentences: readonly Span[],
-): Generator<{ view: SentenceView; subject: Entity; object: Entity; sentence: Span }> {
-  const sorted = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
-  const sents = [...sentences].sort((a, b) => a.start - b.start);
-  let ei = 0;
-  for (const s of sents) {
-    while (ei < sorted.length && sorted[ei]!.start < s.start) ei++;
-    const inside: Entity[] = [];
-    for (let j = ei; j < sorted.length && sorted[j]!.start < s.end; j++) inside.push(sorted[j]!);
-    if (inside.length < 2) continue;
-    const view = sentenceView(text, s, inside);
-    for (let i = 0; i < inside.length; i++) {
-      for (let j = 0; j < inside.length; j++) {
-        if (i === j) continue;
-        const a = inside[i]!;
-        const b = inside[j]!;
-        if (a.start === b.start && a.end === b.end && a.type === b.type) continue;
-        yield { view, subject: a, object: b, sentence: s };
-      }
-    }
-  }
-}
-
-/**
  * Reads `<modelsDir>/relations-lr/model.json`; a models dir without one (e.g. a folder holding only an
  * ONNX NER model) falls back to the package's own models/.
  */
@@ -292,7 +263,7 @@ function loadDenseHeads(modelsDir: string | undefined, threads?: number): DenseH
 
 const cache = new Map<string, RelationExtractor>();
 
-/** An extractor by model name: `rules` or `relations-lr` (rules + classifier). Cached per models dir. */
+/** An extractor by model name: `rules`, `relations-lr` (rules + classifier), `relations-nn` (+ dense heads). Cached per models dir. */
 export function relationExtractor(name: string = DEFAULT_RELATION_MODEL, modelsDir?: string, threads?: number): RelationExtractor {
   const key = `${name}\u0000${modelsDir ?? ''}`;
   let x = cache.get(key);

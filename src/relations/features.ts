@@ -68,15 +68,19 @@ function words(view: SentenceView, from: number, to: number, args: readonly Enti
 
 const WINDOW_CHARS = 80;
 
+/** The subject comes first in the text (on equal starts, the longer span counts as first). */
+export function isSubjectFirst(subject: Span, object: Span): boolean {
+  return subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+}
+
 /** The two argument spans overlap (then a pair gets no between-words and no classifier decision). */
 export function argumentsOverlap(subject: Span, object: Span): boolean {
-  const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
-  const [a, b] = subjectFirst ? [subject, object] : [object, subject];
+  const [a, b] = isSubjectFirst(subject, object) ? [subject, object] : [object, subject];
   return a.end > b.start;
 }
 
 export function pairView(view: SentenceView, subject: Entity, object: Entity, window = 3): PairView {
-  const subjectFirst = subject.start < object.start || (subject.start === object.start && subject.end >= object.end);
+  const subjectFirst = isSubjectFirst(subject, object);
   const [a, b] = subjectFirst ? [subject, object] : [object, subject];
   const overlap = argumentsOverlap(subject, object);
   const args = [subject, object];
@@ -150,4 +154,34 @@ export function pairFeatures(pv: PairView, cues: CueLexicon): string[] {
 function lastWord(s: string): string {
   const m = s.match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*\W*$/u);
   return m ? m[0].replace(/\W+$/u, '') : s;
+}
+
+/**
+ * Every ordered pair of distinct entities within one sentence (an entity belongs to the sentence
+ * its start falls in). Both role assignments are yielded; callers filter by type signature.
+ */
+export function* sentencePairs(
+  text: string,
+  entities: readonly Entity[],
+  sentences: readonly Span[],
+): Generator<{ view: SentenceView; subject: Entity; object: Entity; sentence: Span }> {
+  const sorted = [...entities].sort((a, b) => a.start - b.start || b.end - a.end);
+  const sents = [...sentences].sort((a, b) => a.start - b.start);
+  let ei = 0;
+  for (const s of sents) {
+    while (ei < sorted.length && sorted[ei]!.start < s.start) ei++;
+    const inside: Entity[] = [];
+    for (let j = ei; j < sorted.length && sorted[j]!.start < s.end; j++) inside.push(sorted[j]!);
+    if (inside.length < 2) continue;
+    const view = sentenceView(text, s, inside);
+    for (let i = 0; i < inside.length; i++) {
+      for (let j = 0; j < inside.length; j++) {
+        if (i === j) continue;
+        const a = inside[i]!;
+        const b = inside[j]!;
+        if (a.start === b.start && a.end === b.end && a.type === b.type) continue;
+        yield { view, subject: a, object: b, sentence: s };
+      }
+    }
+  }
 }
