@@ -34,7 +34,7 @@ export interface OnnxNerConfig {
   pad_id?: number;
   /** Pieces shared by consecutive windows (default max_length / 4); chosen on dev per model. */
   stride?: number;
-  /** Output with the encoder's last hidden states [batch, seq, dim], kept for the relation model (token-states.ts). */
+  /** Output with one encoder layer's hidden states [batch, seq, dim], kept for the relation heads when asked (token-states.ts). */
   hidden_output?: string;
 }
 
