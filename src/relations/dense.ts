@@ -217,9 +217,4 @@ export class DenseHeads {
     }
     return m;
   }
-
-  async dispose(): Promise<void> {
-    if (this.sessions) for (const s of (await this.sessions).values()) await s.release();
-    if (this.encoder) await (await this.encoder).dispose();
-  }
 }
