@@ -44,7 +44,8 @@ export interface LinkResult extends LinkCandidate {
 /** Per-document information used for abbreviations and disambiguation. */
 export interface LinkContext {
   abbreviations: Map<string, string>;
-  tokens: Set<string>;
+  /** The document's normalised words (computed on first use: most documents never need them). */
+  readonly tokens: Set<string>;
 }
 
 /** Entity types the lexicon has concepts for. PROCEDURE links only to untyped MeSH descriptors. */
@@ -152,7 +153,13 @@ export class Linker {
 
   /** Build the per-document context (abbreviation definitions, word set). */
   context(text: string): LinkContext {
-    return { abbreviations: abbreviationMap(text), tokens: new Set(normTokens(text)) };
+    let tokens: Set<string> | undefined;
+    return {
+      abbreviations: abbreviationMap(text),
+      get tokens() {
+        return (tokens ??= new Set(normTokens(text)));
+      },
+    };
   }
 
   /** Score multiplier for a concept of type `ct` given a mention of type `mt` (0: not allowed). */
@@ -371,18 +378,23 @@ export class Linker {
     const lex = this.lexicon;
     list.sort((a, b) => b.score - a.score);
     const top = list[0]!.score;
-    const mention = new Set(normTokens(text));
+    let n = 0;
     for (const c of list) {
       if (c.score < top - 0.1) break;
-      let bonus = (lex.prior[c.concept]! / 100) * PRIOR_BONUS;
-      if (lex.names(c.concept, 50).includes(text.trim())) bonus += EXACT_CASE_BONUS;
-      if (ctx) {
-        // words of the concept's curated names (not the mention's own) found elsewhere in the document
-        let hits = 0;
-        for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
-        bonus += Math.min(MAX_CONTEXT_BONUS, CONTEXT_BONUS * hits);
-      }
-      c.score += bonus;
+      c.score += (lex.prior[c.concept]! / 100) * PRIOR_BONUS + (lex.names(c.concept, 50).includes(text.trim()) ? EXACT_CASE_BONUS : 0);
+      n++;
+    }
+    if (!ctx) return;
+    // The context bonus cannot change the outcome when one candidate leads by more than the bonus can add and
+    // its score is already at the cap of 1; skipping it saves normalising the document's words.
+    const lead = list.slice(0, n).reduce((a, c) => (c.score > a.score ? c : a));
+    if (lead.score >= 1 && list.slice(0, n).every((c) => c === lead || c.score + MAX_CONTEXT_BONUS < lead.score)) return;
+    const mention = new Set(normTokens(text));
+    for (const c of list.slice(0, n)) {
+      // words of the concept's curated names (not the mention's own) found elsewhere in the document
+      let hits = 0;
+      for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
+      c.score += Math.min(MAX_CONTEXT_BONUS, CONTEXT_BONUS * hits);
     }
   }
 
