@@ -19,12 +19,13 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: 'training/data/relations' },
     out: { type: 'string', default: 'models/relations-nn' },
     mix: { type: 'string', default: '0.5' },
-    encoder: { type: 'string', default: 'ner-minilm' },
-    'hidden-output': { type: 'string', default: 'hidden4' },
+    encoder: { type: 'string', default: 'ner-minilm-l4' },
   },
 });
 const mix = Number(args.mix);
-const config: DenseConfig = { format: 'relations-nn/1', encoder: args.encoder!, hidden_output: args['hidden-output']!, mix, heads: {} };
+// the encoder output the pairs were dumped from (scripts/dump-relation-pairs.ts reads the same config)
+const hiddenOutput = (JSON.parse(readFileSync(join('models', args.encoder!, 'config.json'), 'utf8')) as { hidden_output: string }).hidden_output;
+const config: DenseConfig = { format: 'relations-nn/1', encoder: args.encoder!, hidden_output: hiddenOutput, mix, heads: {} };
 const report: Record<string, unknown> = {};
 for (const def of HEAD_DEFS) {
   const onnx = join(args.out!, `${def.name}.onnx`);

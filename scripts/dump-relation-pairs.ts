@@ -4,7 +4,7 @@
  * dense pair vector of src/relations/dense.ts over the NER encoder's piece vectors, with its allowed classes and
  * the relations-lr head's class probabilities (for stacking on the calibration part).
  *
- *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm] [--out training/data/relations]
+ *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm-l4] [--out training/data/relations]
  *
  * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part.
  */
@@ -23,7 +23,7 @@ import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 const { values: args } = parseArgs({
   options: {
-    'model-dir': { type: 'string', default: 'models/ner-minilm' },
+    'model-dir': { type: 'string', default: 'models/ner-minilm-l4' },
     out: { type: 'string', default: 'training/data/relations' },
     lr: { type: 'string', default: 'models/relations-lr/model.json' },
   },

@@ -1,20 +1,21 @@
-/** The shipped neural model through the pipeline: long documents, window edges, odd Unicode, empty input. */
+/** The shipped neural models through the pipeline: long documents, window edges, odd Unicode, empty input. */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertConsistent, defaultModelName, pipeline, validateResult } from '../src/index.js';
 
-const MODEL = join(import.meta.dirname, '..', 'models', 'ner-minilm', 'model.onnx');
-const skip = existsSync(MODEL) ? false : 'models/ner-minilm is missing';
+const MODELS = ['ner-minilm-l4', 'ner-minilm'];
+const missing = MODELS.filter((m) => !existsSync(join(import.meta.dirname, '..', 'models', m, 'model.onnx')));
+const skip = missing.length ? `models/${missing.join(', models/')} missing` : false;
 const SENT = 'The patient was started on metformin 500 mg twice daily for type 2 diabetes mellitus. ';
 
-test('ner-minilm is the default model', { skip }, () => {
-  assert.equal(defaultModelName(), 'ner-minilm');
+test('ner-minilm-l4 is the default model', { skip }, () => {
+  assert.equal(defaultModelName(), 'ner-minilm-l4');
 });
 
-test('long document (> 512 word pieces): every window is read and offsets stay exact', { skip }, async () => {
-  const p = await pipeline({ components: ['ner'] });
+for (const model of MODELS) test(`${model}: long document (> 512 word pieces): every window is read and offsets stay exact`, { skip }, async () => {
+  const p = await pipeline({ model, components: ['ner'] });
   // ~40 repetitions is far over 512 pieces; the marker sentence sits at the very end.
   const text = '😀 ' + SENT.repeat(40) + 'Finally, aspirin was given for headache.';
   const doc = await p.run(text);
@@ -28,8 +29,8 @@ test('long document (> 512 word pieces): every window is read and offsets stay e
   await p.dispose();
 });
 
-test('odd Unicode, CRLF and empty input', { skip }, async () => {
-  const p = await pipeline({ components: ['sentences', 'ner'] });
+for (const model of MODELS) test(`${model}: odd Unicode, CRLF and empty input`, { skip }, async () => {
+  const p = await pipeline({ model, components: ['sentences', 'ner'] });
   const text = 'Cafe\u0301 \u200bnote\r\n한국어 텍스트. Pt took ibuprofen 400\u00a0mg for knee pain.\u0000\r\n𝐀𝐁 fever.';
   const doc = await p.run(text);
   assertConsistent(doc);
