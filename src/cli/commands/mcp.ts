@@ -1,6 +1,5 @@
 /** `medical-ner mcp`: the MCP server (stdio by default, streamable HTTP with --http). */
 import { parseArgs } from 'node:util';
-import { serveHttp, serveStdio } from '../../mcp/server.js';
 import { createExtractor } from '../../server/extractor.js';
 import { DEFAULT_LIMITS, NerService } from '../../server/service.js';
 import { registerCommand } from '../command.js';
@@ -34,6 +33,8 @@ ${MODEL_USAGE}`,
     });
     const pipelineOptions = serverPipelineOptions(values, DEFAULT_LIMITS.maxTextLength);
     const { maxTextLength } = pipelineOptions;
+    // loaded here, not at the top: every other command would carry the MCP SDK
+    const { serveHttp, serveStdio } = await import('../../mcp/server.js');
     const service = new NerService(createExtractor(intFlag(values.workers, 'workers', 0) ?? 0, pipelineOptions), { maxTextLength });
     if (!values.http) {
       await serveStdio(service);

@@ -1,7 +1,6 @@
 /** `medical-ner serve`: the HTTP API, OpenAPI docs and the web viewer. */
 import { parseArgs } from 'node:util';
 import { MedicalNerError } from '../../core/errors.js';
-import { startServer } from '../../server/app.js';
 import { DEFAULT_LIMITS } from '../../server/service.js';
 import { registerCommand } from '../command.js';
 import { MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
@@ -49,6 +48,8 @@ Request bodies and note text are never logged. SIGTERM/SIGINT: stop accepting, f
     });
     const pipelineOptions = serverPipelineOptions(values, DEFAULT_LIMITS.maxTextLength);
     const { maxTextLength } = pipelineOptions;
+    // loaded here, not at the top: every other command would carry fastify's ~15 MB
+    const { startServer } = await import('../../server/app.js');
     const { url, closed } = await startServer({
       port: intFlag(values.port, 'port', 0) ?? 8080,
       host: values.host ?? '127.0.0.1',
