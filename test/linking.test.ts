@@ -121,6 +121,21 @@ function link(text: string, type: EntityType, context = text) {
 }
 
 describe('linker', () => {
+  it('fills the codes its top concept lacks from a same-name concept of another source, replacing none', () => {
+    const linker = getLinker();
+    // "DOPAC": DrugBank's concept (no MeSH id) and MeSH's descriptor are separate concepts with one name
+    const [top, second] = linker.candidates('DOPAC', 'DRUG');
+    assert.equal(linker.result(top!).codes.mesh, undefined);
+    assert.equal(linker.result(second!).codes.mesh, 'D015102');
+    const r = link('DOPAC', 'DRUG');
+    assert.equal(r?.concept, top!.concept);
+    assert.deepEqual(r?.codes, { ...linker.result(top!).codes, mesh: 'D015102' });
+    assert.deepEqual(r?.xrefs.mesh, ['D015102']);
+    // both concepts have an RxNorm id (160372 and 6852): the top concept's stays
+    assert.equal(link('levomepromazine', 'DRUG')?.codes.rxnorm, '160372');
+    assert.equal(link('levomepromazine', 'DRUG')?.codes.mesh, 'D008728');
+  });
+
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');

@@ -15,7 +15,7 @@
 import type { AnnotatedDoc, Mention } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
 import { loadCorpus } from '../corpora/index.js';
-import { getLinker, type Linker } from '../linking/index.js';
+import { getLinker, type Linker, type LinkResult } from '../linking/index.js';
 import { defaultModelName, pipeline } from '../pipeline.js';
 import { NER_EVAL_CORPORA } from './ner.js';
 import { prf, type Counts, type Prf } from './score.js';
@@ -52,14 +52,13 @@ function goldGroups(m: Mention, spec: LinkSpec): string[][] {
   return parts.map((p) => [p]);
 }
 
-/** The id a linked concept contributes for a corpus (one per concept), or undefined. */
-function predictedId(linker: Linker, concept: number, system: 'mesh' | 'ncbi_gene', omim: boolean, version?: MeshVersion): string | undefined {
-  const codes = linker.lexicon.allCodes(concept);
-  const ids = codes.get(system) ?? [];
+/** The id a link result contributes for a corpus (one per concept), or undefined. */
+function predictedId(r: LinkResult, system: 'mesh' | 'ncbi_gene', omim: boolean, version?: MeshVersion): string | undefined {
+  const ids = r.xrefs[system] ?? [];
   const first = (system === 'mesh' && version ? ids.find((id) => inVersion(id, version)) : undefined) ?? ids[0];
   if (first) return first;
   if (omim && system === 'mesh') {
-    const o = codes.get('omim')?.[0];
+    const o = r.xrefs.omim?.[0];
     if (o) return `OMIM:${o}`;
   }
   return undefined;
@@ -205,9 +204,9 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
       for (const m of d.mentions) {
         if (!m.type || !spec.types.includes(m.type)) continue;
         mentionCount.set(m.type, (mentionCount.get(m.type) ?? 0) + 1);
-        const r = linker.candidates(m.text, m.type, ctx)[0];
-        const id = r ? predictedId(linker, r.concept, spec.system(m.type), spec.omim, version) : undefined;
-        const score = r ? Math.min(1, r.score) : 0;
+        const r = linker.link(m.text, m.type, ctx);
+        const id = r ? predictedId(r, spec.system(m.type), spec.omim, version) : undefined;
+        const score = r ? r.score : 0;
         items.push({ doc: i, type: m.type, id, score, gold: goldGroups(m, spec) });
       }
     });
@@ -224,7 +223,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
           // document context) gives the id the corpus would use
           const linked = typeof e.attributes?.link_score === 'number';
           const r = linked ? linker.link(e.text, e.type, ctx) : null;
-          const id = r ? predictedId(linker, r.concept, spec.system(e.type), spec.omim, version) : undefined;
+          const id = r ? predictedId(r, spec.system(e.type), spec.omim, version) : undefined;
           items.push({ doc: i, type: e.type, id, score: typeof e.attributes?.link_score === 'number' ? e.attributes.link_score : 0, gold: [] });
         }
       }

@@ -15,7 +15,7 @@
  * to) are allowed with a small penalty. Ties are broken by the document context (words of a concept's other
  * names that occur in the document), an exact-case name match, and the concept's prior (sources, xrefs).
  */
-import type { Codes, Doc, Entity, EntityType } from '../core/types.js';
+import type { CodeSystem, Codes, Doc, Entity, EntityType } from '../core/types.js';
 import { abbreviationMap } from '../text/abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
@@ -79,6 +79,8 @@ const VARIANT_FACTOR = 0.9;
 const DOC_ABBREV_FACTOR = 0.98;
 const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
+/** How far below the best candidate a same-name companion may score and still lend its codes (`withCompanionCodes`). */
+const COMPANION_GAP = 0.05;
 /** Disambiguation bonuses (added to a candidate's score; see `disambiguate`). */
 const PRIOR_BONUS = 0.02;
 const EXACT_CASE_BONUS = 0.01;
@@ -185,8 +187,32 @@ export class Linker {
 
   /** The best concept, or null when nothing matched at all (the threshold is applied by the caller). */
   link(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkResult | null {
-    const top = this.candidates(text, type, ctx, minSimilarity)[0];
-    return top ? this.result(top) : null;
+    const list = this.candidates(text, type, ctx, minSimilarity);
+    return list.length ? this.withCompanionCodes(list) : null;
+  }
+
+  /**
+   * The top candidate's result, with the code systems it lacks taken from its companions: candidates that matched
+   * the same string in the same way, of its type (or untyped), scoring within COMPANION_GAP of it. The open
+   * sources describe one substance as separate concepts when they share no id (DrugBank's "Iopentol" and MeSH's),
+   * and the id a user needs (MeSH, say) may sit on the weaker one. Codes are added, never replaced.
+   */
+  private withCompanionCodes(list: readonly LinkCandidate[]): LinkResult {
+    const top = list[0]!;
+    const r = this.result(top);
+    const type = this.lexicon.typeOf(top.concept);
+    let codes: Codes | undefined;
+    let xrefs: Record<string, readonly string[]> | undefined;
+    for (const c of list.slice(1)) {
+      if (c.score < top.score - COMPANION_GAP) break; // sorted best first
+      if (c.matched !== top.matched || c.method !== top.method) continue;
+      const ct = this.lexicon.typeOf(c.concept);
+      if (ct !== type && ct !== null) continue;
+      const o = this.result(c);
+      for (const [sys, id] of Object.entries(o.codes) as [CodeSystem, string][]) if (!(sys in r.codes) && !(codes && sys in codes)) (codes ??= { ...r.codes })[sys] = id;
+      for (const [sys, ids] of Object.entries(o.xrefs)) if (!(sys in r.xrefs) && !(xrefs && sys in xrefs)) (xrefs ??= { ...r.xrefs })[sys] = ids;
+    }
+    return codes || xrefs ? { ...r, codes: Object.freeze(codes ?? r.codes), xrefs: Object.freeze(xrefs ?? r.xrefs) } : r;
   }
 
   result(c: LinkCandidate): LinkResult {
