@@ -26,6 +26,16 @@ test('the seed example prints schema-valid JSON with exact offsets (baseline)', 
   for (const want of ['DRUG:metformin', 'DOSAGE:500mg', 'DISEASE:type 2 diabetes', 'LAB_VALUE:8.2%']) assert.ok(found.includes(want), `${want} in ${found.join(', ')}`);
 });
 
+test('models lists every NER model and marks the default', () => {
+  const r = run(['models']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('model '));
+  assert.ok(lines.some((l) => /^model\s+baseline\s/.test(l)));
+  const defaults = lines.filter((l) => l.endsWith('(default)'));
+  assert.equal(defaults.length, 1, r.stdout);
+  assert.match(defaults[0]!, existsSync(join(import.meta.dirname, '..', 'models', 'ner-minilm-l4', 'model.onnx')) ? /^model\s+ner-minilm-l4\s/ : /^model\s+baseline\s/);
+});
+
 test('--entity-types filters, stdin and --file work, and CRLF/astral text keeps offsets exact', () => {
   const r = run([SEED, '--model', 'baseline', '--entity-types', 'DRUG']);
   const out = JSON.parse(r.stdout) as ExtractionResult;

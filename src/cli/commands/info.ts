@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { extractionSchema } from '../../core/schema.js';
 import { nerModels } from '../../ner/model.js';
 import { components } from '../../core/component.js';
+import { defaultModelName } from '../../pipeline.js';
 import { registerCommand } from '../command.js';
 
 registerCommand({
@@ -22,7 +23,8 @@ registerCommand({
   summary: 'list the NER models and pipeline components available',
   usage: 'medical-ner models',
   async run() {
-    for (const m of nerModels.describe()) process.stdout.write(`model      ${m.name.padEnd(14)} ${m.description}\n`);
+    const def = defaultModelName();
+    for (const m of nerModels.describe()) process.stdout.write(`model      ${m.name.padEnd(14)} ${m.description}${m.name === def ? ' (default)' : ''}\n`);
     for (const c of components.describe()) process.stdout.write(`component  ${c.name.padEnd(14)} ${c.description}\n`);
     return 0;
   },
