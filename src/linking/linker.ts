@@ -413,10 +413,11 @@ export class Linker {
     if (!ctx) return;
     // The context bonus cannot change the outcome when one candidate leads by more than the bonus can add and
     // its score is already at the cap of 1; skipping it saves normalising the document's words.
-    const lead = list.slice(0, n).reduce((a, c) => (c.score > a.score ? c : a));
-    if (lead.score >= 1 && list.slice(0, n).every((c) => c === lead || c.score + MAX_CONTEXT_BONUS < lead.score)) return;
+    const band = list.slice(0, n);
+    const lead = band.reduce((a, c) => (c.score > a.score ? c : a));
+    if (lead.score >= 1 && band.every((c) => c === lead || c.score + MAX_CONTEXT_BONUS < lead.score)) return;
     const mention = new Set(normTokens(text));
-    for (const c of list.slice(0, n)) {
+    for (const c of band) {
       // words of the concept's curated names (not the mention's own) found elsewhere in the document
       let hits = 0;
       for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
