@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tokenStates, type TokenStates } from '../src/core/token-states.js';
-import type { Doc, Entity, EntityType } from '../src/core/types.js';
+import type { Doc, Entity, EntityType, Span } from '../src/core/types.js';
 import { pipeline } from '../src/pipeline.js';
 import { PAIR_PARTS, PairVectorizer } from '../src/relations/dense.js';
-import type { Span } from '../src/core/types.js';
+import { relationExtractor } from '../src/relations/index.js';
 
 function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
   const v = new PairVectorizer(st);
@@ -12,7 +12,6 @@ function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array 
   v.write(subject, object, out, 0);
   return out;
 }
-import { relationExtractor } from '../src/relations/index.js';
 
 test('pairVector: subject mean, object mean, max between, product', () => {
   // pieces "ab" [0,2) "c" [3,4) "d" [5,6) "ef" [7,9), dim 2

@@ -171,6 +171,11 @@ export function pairLabeler(corpus: string, ad: AnnotatedDoc): PairLabeler {
   };
 }
 
+/** The head takes this ordered pair: its type signature fits, and a symmetric head takes each pair once (subject first). */
+export function headFits(head: HeadDef, subject: Entity, object: Entity, subjectFirst: boolean): boolean {
+  return head.subject.includes(subject.type) && head.object.includes(object.type) && (!head.symmetric || subjectFirst);
+}
+
 export interface LabelledPair {
   head: HeadDef;
   subject: Entity;
@@ -191,7 +196,7 @@ export function* labelledPairs(corpus: string, ad: AnnotatedDoc, doc: Doc): Gene
   for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
     const subjectFirst = isSubjectFirst(subject, object);
     for (const head of heads) {
-      if (!head.subject.includes(subject.type) || !head.object.includes(object.type) || (head.symmetric && !subjectFirst)) continue;
+      if (!headFits(head, subject, object, subjectFirst)) continue;
       const pv = pairView(view, subject, object, 5);
       if (pv.overlap) continue;
       const allowed = label(head, subject, object);

@@ -15,6 +15,7 @@ import { softmaxScores } from '../ml/linear.js';
 import { splitSentences } from '../text/sentences.js';
 import type { CueLexicon, PairView, SentenceView } from './features.js';
 import { argumentsOverlap, isSubjectFirst, pairFeatures, pairView, sentencePairs } from './features.js';
+import { headFits } from './data.js';
 import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
 import { decide, predictHead } from './lr.js';
@@ -77,7 +78,7 @@ export class RelationExtractor {
 
   /** Heads whose signature fits the pair in this role assignment. */
   headsFor(subject: Entity, object: Entity, subjectFirst: boolean): HeadJson[] {
-    return this.heads.filter((h) => h.subject.includes(subject.type) && h.object.includes(object.type) && (!h.symmetric || subjectFirst));
+    return this.heads.filter((h) => headFits(h, subject, object, subjectFirst));
   }
 
   private ruleTypeFits(subject: Entity, object: Entity): boolean {
