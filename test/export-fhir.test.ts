@@ -216,6 +216,7 @@ describe('FHIR export', () => {
   it('parses values and units', () => {
     assert.deepEqual(parseQuantity('8.2%'), { value: 8.2, unit: '%', system: 'http://unitsofmeasure.org', code: '%' });
     assert.deepEqual(parseQuantity('< 5 mg/L'), { value: 5, comparator: '<', unit: 'mg/L', system: 'http://unitsofmeasure.org', code: 'mg/L' });
+    assert.deepEqual(parseQuantity('5 constructor'), { value: 5, unit: 'constructor' }); // no UCUM code from Object.prototype
     assert.deepEqual(parseQuantity('1,200 mcg'), { value: 1200, unit: 'mcg', system: 'http://unitsofmeasure.org', code: 'ug' });
     assert.deepEqual(parseQuantity('7.2'), { value: 7.2 });
     assert.deepEqual(parseQuantity('12 widgets'), { value: 12, unit: 'widgets' });

@@ -7,6 +7,7 @@ import { ENTITY_TYPES } from '../src/core/types.js';
 import { hashSplit } from '../src/corpora/split.js';
 import { parseAde } from '../src/io/ade.js';
 import { parseBioCJson, parseBioCXml, writeBioCJson } from '../src/io/bioc.js';
+import { parseBioScopeSentence } from '../src/io/bioscope.js';
 import { parseBrat, writeBrat } from '../src/io/brat.js';
 import { parseChemProt } from '../src/io/chemprot.js';
 import { codePointToUtf16, CORPUS_TEXT, utf16ToCodePoint } from '../src/io/common.js';
@@ -340,4 +341,11 @@ test('hash split: same answers as the Python rule', () => {
   assert.equal(hashSplit('ade', '10030778'), 'dev'); // h = 2
   assert.equal(hashSplit('chia', 'NCT03460002'), 'test'); // h = 1
   assert.equal(hashSplit('chia', 'NCT00050349'), 'train'); // h = 5
+});
+
+// ------------------------------------------------------------------ BioScope
+
+test('bioscope: character entities decoded, unknown ones (even Object.prototype names) kept as written', () => {
+  const s = parseBioScopeSentence('S1', 'A &amp; B &lt;5 &constructor; &toString; <cue type="negation" ref="X1.1">no</cue> effect');
+  assert.equal(s.text, 'A & B <5 &constructor; &toString; no effect');
 });

@@ -39,6 +39,10 @@ describe('normalisation', () => {
     assert.equal(normKey('type II diabetes'), 'type 2 diabetes');
     assert.equal(normKey('Type 2 diabetes'), normKey('type2 diabetes'));
   });
+  it('treats words that name Object.prototype members as plain words', () => {
+    assert.equal(normKey('Constructor II'), 'constructor 2');
+    assert.equal(normKey('toString __proto__ valueOf'), 'tostring proto valueof');
+  });
   it('ignores word order at the bag level', () => {
     assert.equal(bagKey('cancer of the breast'), bagKey('breast cancer'));
     assert.equal(bagKey('Diabetes Mellitus, Type 2'), bagKey('type 2 diabetes mellitus'));
@@ -245,6 +249,8 @@ describe('linker', () => {
   });
   it('returns nothing for strings it cannot place', () => {
     assert.equal(link('qwzxv plorb', 'DISEASE'), null);
+    // names of Object.prototype members once reached the element table and threw
+    for (const t of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) for (const type of ['DRUG', 'GENE'] as const) assert.equal(link(t, type), null, t);
   });
 });
 

@@ -126,7 +126,7 @@ export function parseQuantity(text: string): Record<string, unknown> | undefined
   const unit = m[3];
   if (unit) {
     q.unit = unit;
-    const code = UCUM_UNITS[unit.toLowerCase()];
+    const code = Object.hasOwn(UCUM_UNITS, unit.toLowerCase()) ? UCUM_UNITS[unit.toLowerCase()] : undefined;
     if (code) {
       q.system = UCUM;
       q.code = code;

@@ -63,7 +63,7 @@ function decode(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (all, name: string) => {
     if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
     if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? all;
+    return Object.hasOwn(ENTITIES, name) ? ENTITIES[name]! : all;
   });
 }
 

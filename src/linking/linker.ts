@@ -20,7 +20,7 @@ import { abbreviationMap } from '../text/abbreviations.js';
 import type { Lexicon, Posting } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
-import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, normTokens } from './normalize.js';
+import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, lookupTable, normTokens } from './normalize.js';
 
 export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
 
@@ -104,7 +104,7 @@ const SALTS = new Set([
 ]);
 const GENE_WORDS = new Set(['gene', 'protein', 'mrna', 'human', 'transcript', 'expression', 'level', 'product', 'polypeptide', 'isoform', 'wild', 'type', 'mutant', 'variant', 'h', 'hu']);
 /** Element symbols, matched case-sensitively in chemical mentions. */
-const ELEMENTS: Record<string, string> = Object.fromEntries(
+const ELEMENTS: ReadonlyMap<string, string> = new Map(
   (
     'H hydrogen,He helium,Li lithium,Be beryllium,B boron,C carbon,N nitrogen,O oxygen,F fluorine,Ne neon,Na sodium,Mg magnesium,' +
     'Al aluminum,Si silicon,P phosphorus,S sulfur,Cl chlorine,Ar argon,K potassium,Ca calcium,Ti titanium,V vanadium,Cr chromium,' +
@@ -116,7 +116,7 @@ const ELEMENTS: Record<string, string> = Object.fromEntries(
     .split(',')
     .map((x) => x.split(' ') as [string, string]),
 );
-const GREEK_LETTER: Record<string, string> = { a: 'alpha', b: 'beta', g: 'gamma', d: 'delta', k: 'kappa', e: 'epsilon' };
+const GREEK_LETTER = lookupTable({ a: 'alpha', b: 'beta', g: 'gamma', d: 'delta', k: 'kappa', e: 'epsilon' });
 /** Adjective → noun endings for the last word of disease mentions. */
 const ADJ_NOUN: [RegExp, string][] = [
   [/otic$/, 'osis'], // sclerotic → sclerosis, necrotic → necrosis
@@ -224,7 +224,9 @@ export class Linker {
       if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
       this.conceptMemo.set(c.concept, info);
     }
-    return { ...c, score: Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000, ...info };
+    // spelled out rather than spread: this runs for every linked mention, and spreads are slow in V8
+    const score = Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000;
+    return { concept: c.concept, score, method: c.method, matched: c.matched, type: info.type, preferred_name: info.preferred_name, codes: info.codes, xrefs: info.xrefs };
   }
 
   private add(best: Map<number, LinkCandidate>, postings: readonly Posting[], base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
@@ -251,7 +253,7 @@ export class Linker {
     const t = text.trim().replace(/^[\s"'([{]+|[\s"')\]},.;:]+$/g, '');
     if (!t) return;
     // chemical element symbols (K, Na, Pb) in drug/chemical mentions
-    const element = (type === 'DRUG' || type === null) && depth === 0 ? ELEMENTS[t] : undefined;
+    const element = (type === 'DRUG' || type === null) && depth === 0 ? ELEMENTS.get(t) : undefined;
     if (element) this.collect(element, type, undefined, best, factor * 0.97, depth + 1, minSim);
     // otherwise a single character is only linked through a definition in the document
     if (t.length < 2 && !ctx?.abbreviations.has(t)) return;
@@ -331,7 +333,7 @@ export class Linker {
     if (type === 'GENE' || type === null) {
       push(tokens.filter((t) => !GENE_WORDS.has(t)));
       // b-catenin, TGF-b, IFN-g: single Latin letters standing for Greek ones
-      if (tokens.some((t) => GREEK_LETTER[t])) push(tokens.map((t) => GREEK_LETTER[t] ?? t));
+      if (tokens.some((t) => GREEK_LETTER.has(t))) push(tokens.map((t) => GREEK_LETTER.get(t) ?? t));
       // "p53" style: protein names written as p + number ↔ the gene symbol (TP53) is in the synonyms already
     }
     if (type === 'ANATOMY' || type === 'LAB_TEST' || type === 'PROCEDURE' || type === null) {

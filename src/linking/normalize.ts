@@ -13,29 +13,34 @@
 /** Bump when the output of any function in this file changes: the lexicon build records it. */
 export const NORMALIZER_VERSION = 4;
 
-const GREEK: Record<string, string> = {
+/** A word table as a Map: looked up in an object literal, a token such as "constructor" would find Object.prototype's members. */
+export function lookupTable(entries: Record<string, string>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(entries));
+}
+
+const GREEK = lookupTable({
   α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', ι: 'iota',
   κ: 'kappa', λ: 'lambda', μ: 'mu', µ: 'mu', ν: 'nu', ξ: 'xi', ο: 'omicron', π: 'pi', ρ: 'rho', σ: 'sigma', ς: 'sigma',
   τ: 'tau', υ: 'upsilon', φ: 'phi', ϕ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega',
-};
+});
 const GREEK_RE = /[\u0370-\u03ffµ]/g;
 
 /** Roman numerals as whole tokens; `i` and `v` only after a word that takes a numeral. */
-const ROMAN: Record<string, string> = {
+const ROMAN = lookupTable({
   ii: '2', iii: '3', iv: '4', vi: '6', vii: '7', viii: '8', ix: '9', x: '10', xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15',
-};
+});
 const NUMERAL_HEADS = new Set(['type', 'class', 'grade', 'stage', 'phase', 'group', 'factor', 'degree', 'complex', 'subtype', 'form', 'level']);
 
 /** Words whose British and American forms differ in ways the suffix rules below do not catch. */
-const SPELLING: Record<string, string> = {
+const SPELLING = lookupTable({
   aluminium: 'aluminum', sulphur: 'sulfur', ageing: 'aging', grey: 'gray', mould: 'mold', moult: 'molt',
   programme: 'program', paralysed: 'paralyzed', analysed: 'analyzed', dialysed: 'dialyzed', catalysed: 'catalyzed', hydrolysed: 'hydrolyzed', catalogue: 'catalog', analyse: 'analyze', paralyse: 'paralyze', dialyse: 'dialyze',
   foetus: 'fetus', foetal: 'fetal', manoeuvre: 'maneuver', plough: 'plow', tyre: 'tire', cheque: 'check',
   oesophagus: 'esophagus', diarrhoea: 'diarrhea', gonorrhoea: 'gonorrhea', haemorrhoid: 'hemorrhoid',
-};
+});
 
 /** Singular forms that the generic plural rules would get wrong (irregular, Latin, Greek). */
-const PLURALS: Record<string, string> = {
+const PLURALS = lookupTable({
   metastases: 'metastasis', diagnoses: 'diagnosis', analyses: 'analysis', prostheses: 'prosthesis', stenoses: 'stenosis',
   thromboses: 'thrombosis', neuroses: 'neurosis', psychoses: 'psychosis', fibroses: 'fibrosis', scleroses: 'sclerosis',
   nephroses: 'nephrosis', dermatoses: 'dermatosis', mycoses: 'mycosis', necroses: 'necrosis', anastomoses: 'anastomosis',
@@ -47,7 +52,7 @@ const PLURALS: Record<string, string> = {
   varices: 'varix', viruses: 'virus', crises: 'crisis', axes: 'axis', bases: 'base', phases: 'phase', cases: 'case', ascites: 'ascites', pubes: 'pubes', diabetes: 'diabetes', herpes: 'herpes', rabies: 'rabies', scabies: 'scabies', caries: 'caries',
   series: 'series', species: 'species', feces: 'feces', faeces: 'feces', testes: 'testis', ovaries: 'ovary', arteries: 'artery',
   lymphomas: 'lymphoma', leukemias: 'leukemia',
-};
+});
 
 /** Tokens that never end in a plural `s` (Latin singulars, -us/-is/-ss endings are caught by rule). */
 const NO_STRIP = /(?:ss|us|is|ics|[^a-z]s)$/;
@@ -58,14 +63,14 @@ const STOP_STRICT = new Set(['of', 'the', 'a', 'an', 'in', 'on', 'to', 'by', 'fo
 
 export function spellGreek(s: string): string {
   return s.replace(GREEK_RE, (c) => {
-    const g = GREEK[c.toLowerCase()];
+    const g = GREEK.get(c.toLowerCase());
     return g ? ` ${g} ` : c;
   });
 }
 
 /** British → American, word by word (the word is already lower case and ASCII). */
 export function americanize(w: string): string {
-  const fixed = SPELLING[w];
+  const fixed = SPELLING.get(w);
   if (fixed) return fixed;
   let x = w;
   if (x.length > 3) {
@@ -83,7 +88,7 @@ export function americanize(w: string): string {
 
 export function singularize(w: string): string {
   if (w.length <= 3) return w;
-  const irregular = PLURALS[w];
+  const irregular = PLURALS.get(w);
   if (irregular) return irregular;
   if (!w.endsWith('s') || /[0-9]/.test(w)) return w;
   if (w.endsWith('ies')) return w.length > 4 ? w.slice(0, -3) + 'y' : w;
@@ -105,11 +110,9 @@ export function rawTokens(s: string): string[] {
     x = x.replace(/[ßæœÆŒ]/g, (c) => (c === 'ß' ? 'ss' : c === 'æ' || c === 'Æ' ? 'ae' : 'oe'));
   }
   // apostrophes inside words vanish (Crohn's → Crohn, Alzheimers → Alzheimer by the plural rule)
-  x = x.replace(/['’`]s\b/g, '').replace(/['’`]/g, '');
-  x = x.replace(/([A-Za-z])(?=[0-9])|([0-9])(?=[A-Za-z])/g, '$1$2 ');
-  const out: string[] = [];
-  for (const t of x.split(/[^A-Za-z0-9]+/)) if (t) out.push(t);
-  return out;
+  if (/['’`]/.test(x)) x = x.replace(/['’`]s\b/g, '').replace(/['’`]/g, '');
+  // runs of letters or of digits: split at punctuation and at every letter–digit boundary
+  return x.match(/[A-Za-z]+|[0-9]+/g) ?? [];
 }
 
 /** Spelling and number of one lower-cased word, memoised: a document repeats its words, the lexicon its head words. */
@@ -140,7 +143,7 @@ export function normTokens(s: string): string[] {
   let prev = '';
   for (const r of raw) {
     let t = r.toLowerCase();
-    const roman = ROMAN[t];
+    const roman = ROMAN.get(t);
     if (roman && (t !== 'x' || NUMERAL_HEADS.has(prev))) t = roman;
     else if ((t === 'i' || t === 'v') && NUMERAL_HEADS.has(prev)) t = t === 'i' ? '1' : '5';
     else if (t.length > 2 && t.charCodeAt(0) >= 97) t = wordForm(r, t);

@@ -26,7 +26,7 @@ export function mediaTypeOf(format: string): string {
 
 /** The canonical format name for a name or an alias; INVALID_OPTION when unknown. */
 export function graphFormat(name: string): string {
-  const f = GRAPH_FORMAT_ALIASES[name] ?? name;
+  const f = Object.hasOwn(GRAPH_FORMAT_ALIASES, name) ? GRAPH_FORMAT_ALIASES[name]! : name;
   if (!graphFormats().includes(f)) {
     throw new MedicalNerError('INVALID_OPTION', `unknown graph format "${name}"; available: ${graphFormatNames().join(', ')}`);
   }
