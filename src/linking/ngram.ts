@@ -204,7 +204,8 @@ export class NgramIndex {
     const need = (n: number) => Math.ceil((f * (m + n)) / 2 - 1e-9);
     const minLen = Math.ceil((f * m) / (2 - f) - 1e-9);
     const maxLen = Math.floor((m * (2 - f)) / f + 1e-9);
-    const byRarity = [...q].sort((a, b) => this.start[a + 1]! - this.start[a]! - (this.start[b + 1]! - this.start[b]!));
+    const { start, post, fwd, fwdStart, triCount } = this; // locals: these loops are the linker's hottest
+    const byRarity = [...q].sort((a, b) => start[a + 1]! - start[a]! - (start[b + 1]! - start[b]!));
     const counts = (this.counts ??= new Uint16Array(this.keys.length));
     const touched = (this.touched ??= new Int32Array(this.keys.length));
     let nt = 0;
@@ -213,9 +214,9 @@ export class NgramIndex {
       const top = Math.min(maxLen, Math.floor((2 * (m - j + SLACK)) / f - m + 1e-9));
       if (top < minLen) break;
       const t = byRarity[j]!;
-      const e = this.lowerBound(this.start[t]!, this.start[t + 1]!, top + 1);
-      for (let p = this.lowerBound(this.start[t]!, e, minLen); p < e; p++) {
-        const i = this.post[p]!;
+      const e = this.lowerBound(start[t]!, start[t + 1]!, top + 1);
+      for (let p = this.lowerBound(start[t]!, e, minLen); p < e; p++) {
+        const i = post[p]!;
         if (counts[i]++ === 0) touched[nt++] = i;
       }
     }
@@ -231,11 +232,11 @@ export class NgramIndex {
       const i = touched[k]!;
       const c = counts[i]!;
       counts[i] = 0;
-      if (c < Math.min(SLACK, need(this.triCount[i]!) - 1) + 1) continue;
-      const s = this.fwdStart[i]!;
-      const e = this.fwdStart[i + 1]!;
+      if (c <= SLACK && c < need(triCount[i]!)) continue;
+      const s = fwdStart[i]!;
+      const e = fwdStart[i + 1]!;
       let shared = 0;
-      for (let p = s; p < e; p++) shared += inQuery[this.fwd[p]!]!;
+      for (let p = s; p < e; p++) shared += inQuery[fwd[p]!]!;
       const dice = (2 * shared) / (m + e - s);
       if (dice >= f) pre.push({ i, dice });
     }
