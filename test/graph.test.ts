@@ -115,6 +115,16 @@ describe('patient graph', () => {
     assert.equal(j.nodes.find((n) => n.id === 'umls:C0008031'), undefined);
   });
 
+  it('counts any attribute value, even one named like an Object.prototype member', () => {
+    const doc = docFromSpec('n', 'Cough. Cough. Cough.', [
+      { text: 'Cough', type: 'DISEASE', attributes: { assertion: 'constructor' } },
+      { text: 'Cough', type: 'DISEASE', after: 1, attributes: { assertion: '__proto__' } },
+      { text: 'Cough', type: 'DISEASE', after: 8, attributes: { assertion: 'constructor' } },
+    ]);
+    const node = buildPatientGraph([doc]).toJSON().nodes[0]!;
+    assert.deepEqual({ ...node.assertion }, { constructor: 2, ['__proto__']: 1 });
+    assert.equal(JSON.stringify(node.assertion), '{"constructor":2,"__proto__":1}');
+  });
   it('keys nodes by CUI, else another code, else normalised text + type', () => {
     assert.equal(conceptKey('DRUG', 'Metformin', { umls_cui: 'C0025598', rxnorm: '6809' }), 'umls:C0025598');
     assert.equal(conceptKey('DRUG', 'Metformin', { rxnorm: '6809' }), 'rxnorm:6809');

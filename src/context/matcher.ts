@@ -117,7 +117,7 @@ export class TriggerMatcher {
     rules.forEach((r, index) => {
       const validDir = ['FORWARD', 'BACKWARD', 'BIDIRECTIONAL', 'TERMINATE', 'PSEUDO'].includes(r.direction);
       if (!validDir) throw new Error(`context rule ${index} (${r.literal}): bad direction ${r.direction}`);
-      if (r.category !== 'TERMINATE' && !(r.category in CATEGORY_AXIS)) {
+      if (r.category !== 'TERMINATE' && !Object.hasOwn(CATEGORY_AXIS, r.category)) {
         throw new Error(`context rule ${index} (${r.literal}): bad category ${r.category}`);
       }
       if (r.category === 'TERMINATE' && r.direction !== 'TERMINATE') {

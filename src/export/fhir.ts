@@ -86,7 +86,7 @@ function codeableConcept(node: GraphNode, text = node.label): Record<string, unk
 
 function assertionOf(m: NodeMention): Assertion {
   const a = m.assertion ?? 'present';
-  return a in ASSERTION_RANK ? (a as Assertion) : 'present';
+  return Object.hasOwn(ASSERTION_RANK, a) ? (a as Assertion) : 'present';
 }
 
 /** The deciding mention: from the most recent note, the one with the strongest assertion. */

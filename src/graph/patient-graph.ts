@@ -474,8 +474,10 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/** Counts keys that come from documents' attributes: "constructor" must not read Object.prototype's, "__proto__" must stay a key. */
 function tally(counts: Counts, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+  const value = (Object.hasOwn(counts, key) ? counts[key]! : 0) + 1;
+  Object.defineProperty(counts, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function bump<K>(map: Map<K, number>, key: K): void {
