@@ -79,19 +79,28 @@ test('batch: one output per .txt, progress-free when piped, bad files reported, 
   writeFileSync(join(inDir, 'empty.txt'), '');
   writeFileSync(join(inDir, 'bad-utf8.txt'), Buffer.from([0x66, 0xff, 0xfe, 0x41]));
   writeFileSync(join(inDir, 'bin.txt'), Buffer.from([0, 1, 2, 3]));
+  // a byte-order mark stays in the text (offsets count it); UTF-16 is read when its BOM says so
+  const bomText = '\ufeffAspirin 81 mg daily.';
+  writeFileSync(join(inDir, 'bom8.txt'), bomText, 'utf8');
+  writeFileSync(join(inDir, 'bom16.txt'), Buffer.from(bomText, 'utf16le'));
   writeFileSync(join(inDir, 'ignored.md'), 'not a txt');
   const r = run(['batch', inDir, '--out', outDir, '--model', 'baseline', '--no-relations']);
   assert.equal(r.status, 1, 'a failed file makes the exit code non-zero');
-  assert.match(r.stderr, /3 written, 0 already done, 2 failed/);
+  assert.match(r.stderr, /5 written, 0 already done, 2 failed/);
   assert.match(r.stderr, /bad-utf8\.txt: not valid UTF-8/);
   assert.match(r.stderr, /bin\.txt: .*binary/);
-  assert.deepEqual(readdirSync(outDir).sort(), ['a.json', 'b.json', 'empty.json']);
+  assert.deepEqual(readdirSync(outDir).sort(), ['a.json', 'b.json', 'bom16.json', 'bom8.json', 'empty.json']);
+  for (const f of ['bom8.json', 'bom16.json']) {
+    const res = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as ExtractionResult;
+    checkOffsets(bomText, res);
+    assert.deepEqual(res.entities.map((e) => [e.text, e.start]).slice(0, 1), [['Aspirin', 1]], f);
+  }
   const a = JSON.parse(readFileSync(join(outDir, 'a.json'), 'utf8')) as ExtractionResult;
   checkOffsets(SEED, a);
   assert.deepEqual(JSON.parse(readFileSync(join(outDir, 'empty.json'), 'utf8')).entities, []);
   // resume: existing outputs are skipped, the bad ones are retried and still reported
   writeFileSync(join(inDir, 'c.txt'), 'Ibuprofen 400 mg for 3 days.');
   const again = run(['batch', inDir, '--out', outDir, '--model', 'baseline']);
-  assert.match(again.stderr, /1 written, 3 already done, 2 failed/);
+  assert.match(again.stderr, /1 written, 5 already done, 2 failed/);
   assert.ok(existsSync(join(outDir, 'c.json')));
 });
