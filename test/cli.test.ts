@@ -1,7 +1,7 @@
 /** The CLI contract: single text, stdin, options, errors, and the batch command. Runs the built dist/. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -103,4 +103,27 @@ test('batch: one output per .txt, progress-free when piped, bad files reported, 
   const again = run(['batch', inDir, '--out', outDir, '--model', 'baseline']);
   assert.match(again.stderr, /1 written, 5 already done, 2 failed/);
   assert.ok(existsSync(join(outDir, 'c.json')));
+});
+
+test('batch --workers 2: the same files as in-process, bad files still reported; --workers must be ≥ 0', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mner-batch-w-'));
+  const inDir = join(dir, 'in');
+  mkdirSync(inDir);
+  writeFileSync(join(inDir, 'a.txt'), SEED);
+  writeFileSync(join(inDir, 'b.txt'), 'Denies chest pain. Aspirin 81 mg daily.\r\n');
+  writeFileSync(join(inDir, 'c.txt'), 'Ibuprofen 400 mg for 3 days for knee pain.');
+  writeFileSync(join(inDir, 'bin.txt'), Buffer.from([0, 1, 2, 3]));
+  const outs = ['0', '2'].map((w) => {
+    const outDir = join(dir, `out${w}`);
+    const r = run(['batch', inDir, '--out', outDir, '--model', 'baseline', '--workers', w]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /3 written, 0 already done, 1 failed/);
+    assert.match(r.stderr, /bin\.txt: .*binary/);
+    return readdirSync(outDir).sort().map((f) => [f, readFileSync(join(outDir, f), 'utf8')]);
+  });
+  assert.equal(outs[0]!.length, 3);
+  assert.deepEqual(outs[1], outs[0]);
+  const bad = run(['batch', inDir, '--out', join(dir, 'x'), '--workers=-1']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--workers must be an integer ≥ 0/);
 });

@@ -45,6 +45,14 @@ ${MODEL_USAGE}`;
 type Values = { [K in keyof typeof PIPELINE_FLAGS]?: string | boolean };
 type ModelValues = { [K in keyof typeof MODEL_FLAGS]?: string | boolean } & { 'max-length'?: string | boolean };
 
+/** An integer flag's value (undefined when absent); INVALID_OPTION below `min`. */
+export function intFlag(v: unknown, name: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new MedicalNerError('INVALID_OPTION', `--${name} must be an integer ≥ ${min}`);
+  return n;
+}
+
 export function parseEntityTypes(s: string | undefined): EntityType[] | undefined {
   if (s === undefined) return undefined;
   const parts = s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);

@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { createExtractor } from '../../server/extractor.js';
 import { DEFAULT_LIMITS, NerService } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
-import { intFlag } from './serve.js';
+import { intFlag, MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
 
 registerCommand({
   name: 'mcp',

@@ -1,16 +1,8 @@
 /** `medical-ner serve`: the HTTP API, OpenAPI docs and the web viewer. */
 import { parseArgs } from 'node:util';
-import { MedicalNerError } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../server/service.js';
 import { registerCommand } from '../command.js';
-import { MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
-
-export function intFlag(v: unknown, name: string, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new MedicalNerError('INVALID_OPTION', `--${name} must be an integer ≥ ${min}`);
-  return n;
-}
+import { intFlag, MODEL_FLAGS, MODEL_USAGE, serverPipelineOptions } from '../options.js';
 
 registerCommand({
   name: 'serve',
