@@ -5,3 +5,4 @@ import './ner/onnx/index.js';
 import './context/index.js';
 import './relations/index.js';
 import './linking/index.js';
+import './linking/check.js';

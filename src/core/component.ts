@@ -46,7 +46,16 @@ export interface PipelineOptions {
   modelsDir?: string;
   /** Intra-op threads of a neural model (default 2; a server's worker pool divides the cores among its workers). */
   threads?: number;
+  /**
+   * The `lexicon-check` component: an entity of one of these types whose confidence is below the type's value
+   * and that the lexicon cannot link is dropped. Default: the NER model's own values (its `config.json`
+   * `lexicon_check`, chosen on dev); false: keep everything the model found.
+   */
+  lexiconCheck?: LexiconCheck | false;
 }
+
+/** Per entity type, the confidence below which an entity must link to a lexicon concept to be kept. */
+export type LexiconCheck = Readonly<Partial<Record<EntityType, number>>>;
 
 /** Component factories by name (`sentences`, `sections`, `linker`, `context`, `relations`, …). */
 export const components = new Registry<Component | Promise<Component>, [PipelineOptions]>('component');

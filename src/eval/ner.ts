@@ -8,7 +8,7 @@ import type { AnnotatedDoc } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
 import { MedicalNerError } from '../core/errors.js';
 import { listCorpora, loadCorpus } from '../corpora/index.js';
-import { pipeline } from '../pipeline.js';
+import { NER_STEPS, pipeline } from '../pipeline.js';
 import { EntityScorer } from './score.js';
 import type { Prf } from './score.js';
 import { registerEvalTask } from './task.js';
@@ -29,7 +29,7 @@ export interface CorpusScore {
 
 export async function scoreNer(model: string, docs: AnnotatedDoc[], modelsDir?: string): Promise<{ scorer: EntityScorer; types: EntityType[] }> {
   const types = [...new Set(docs.flatMap((d) => d.mentions.flatMap((m) => (m.type ? [m.type] : []))))].sort();
-  const p = await pipeline({ model, components: ['ner'], ...(modelsDir ? { modelsDir } : {}) });
+  const p = await pipeline({ model, components: NER_STEPS, ...(modelsDir ? { modelsDir } : {}) });
   const scorer = new EntityScorer();
   try {
     for (const d of docs) {

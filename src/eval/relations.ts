@@ -8,7 +8,7 @@
  *    DDI type (`ddi_type`) and ChemProt class (`chemprot_class`) are scored too (the corpora's usual
  *    figures). Document-level corpora (BC5CDR CID, BioRED) are scored over concept pairs: a concept
  *    pair is predicted when any mention pair of it is (max aggregation over mentions and sentences).
- * 2. End to end: `pipeline({ model, components: ['sentences', 'ner', 'relations'] })`. A predicted
+ * 2. End to end: `pipeline({ model, components: ['sentences', ...NER_STEPS, 'relations'] })`. A predicted
  *    mention-level relation is right when both argument spans overlap the gold argument spans
  *    (lenient, one-to-one); document-level: predicted entities are mapped to the concepts of gold
  *    mentions with the same normalised text (or their MeSH code when linked).
@@ -22,7 +22,7 @@ import type { AnnotatedDoc } from '../core/corpus.js';
 import { packagePath } from '../core/paths.js';
 import type { Doc, Entity, EntityType, Predicate, Relation, Span } from '../core/types.js';
 import { loadCorpus, CORPORA } from '../corpora/index.js';
-import { pipeline } from '../pipeline.js';
+import { NER_STEPS, pipeline } from '../pipeline.js';
 import '../relations/index.js';
 import { conceptIds, goldDoc } from '../relations/data.js';
 import { DEFAULT_RELATION_MODEL, RelationExtractor, relationExtractor } from '../relations/extract.js';
@@ -296,7 +296,7 @@ function conceptRelations(rels: readonly Relation[], ents: Map<string, Entity>, 
 /** Scores the full pipeline (NER + relations) against gold relations. */
 export async function scoreEndToEnd(corpus: string, docs: readonly AnnotatedDoc[], model: string, relationModel: string, modelsDir?: string): Promise<Omit<CorpusRelationScore, 'split' | 'seconds'>> {
   const def = RELATION_CORPORA[corpus]!;
-  const p = await pipeline({ model, relationModel, components: ['sentences', 'ner', 'relations'], ...(modelsDir ? { modelsDir } : {}) });
+  const p = await pipeline({ model, relationModel, components: ['sentences', ...NER_STEPS, 'relations'], ...(modelsDir ? { modelsDir } : {}) });
   const types = [...new Set(def.scope.flatMap((s) => [...s.subject, ...s.object]))];
   const lenient = new LenientRelationScorer();
   const exact = new RelationScorer(SYMMETRIC);

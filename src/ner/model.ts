@@ -1,4 +1,4 @@
-import type { Component, PipelineOptions, RunOptions } from '../core/component.js';
+import type { Component, LexiconCheck, PipelineOptions, RunOptions } from '../core/component.js';
 import { renumberEntities } from '../core/doc.js';
 import { Registry } from '../core/registry.js';
 import type { Doc, Entity, EntityType } from '../core/types.js';
@@ -13,6 +13,8 @@ export interface NerModel {
   dispose?(): Promise<void>;
   /** Leave the encoder's piece vectors beside each Doc (core/token-states.ts), for a later component; models without an encoder ignore it. */
   keepTokenStates?: boolean;
+  /** The default of PipelineOptions.lexiconCheck for this model (its confidences are its own, so are the values). */
+  readonly lexiconCheck?: LexiconCheck;
 }
 
 /** NER models by name: `baseline`, `ner-minilm`, … */

@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { LexiconCheck } from '../../core/component.js';
 import { makeEntity } from '../../core/doc.js';
 import { MedicalNerError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
@@ -36,6 +37,8 @@ export interface OnnxNerConfig {
   stride?: number;
   /** Output with one encoder layer's hidden states [batch, seq, dim], kept for the relation heads when asked (token-states.ts). */
   hidden_output?: string;
+  /** Default of the `lexicon-check` component for this model (PipelineOptions.lexiconCheck), chosen on dev. */
+  lexicon_check?: LexiconCheck;
 }
 
 export interface OnnxNerOptions {
@@ -56,6 +59,7 @@ interface Window {
 
 export class OnnxNerModel implements NerModel {
   readonly types: EntityType[];
+  readonly lexiconCheck?: LexiconCheck;
   keepTokenStates = false;
   private constructor(
     readonly name: string,
@@ -65,6 +69,7 @@ export class OnnxNerModel implements NerModel {
     private readonly opts: Required<OnnxNerOptions>,
   ) {
     this.types = config.types.filter(isEntityType);
+    if (config.lexicon_check) this.lexiconCheck = config.lexicon_check;
   }
 
   static async load(dir: string, opts: OnnxNerOptions = {}): Promise<OnnxNerModel> {

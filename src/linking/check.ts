@@ -1,0 +1,51 @@
+/**
+ * The `lexicon-check` component: an entity the NER model is unsure of (confidence below its type's value) is
+ * kept only if the lexicon links it. Runs right after `ner`. The model's low-confidence output outside the
+ * corpora it learned from is partly words that name no concept at all ("complained", "A rare", "case" tagged
+ * DISEASE in ADE case reports, whose training labels mark adverse effects only); a confident entity or one the
+ * lexicon knows is kept whatever it is. Values per type come from the NER model's config (chosen on dev, see its
+ * model card) or from PipelineOptions.lexiconCheck.
+ */
+import { components } from '../core/component.js';
+import type { Component, LexiconCheck, PipelineOptions } from '../core/component.js';
+import { renumberEntities } from '../core/doc.js';
+import { MedicalNerError } from '../core/errors.js';
+import type { Doc } from '../core/types.js';
+import { isEntityType } from '../core/types.js';
+import { getLinker } from './index.js';
+import { LINKABLE_TYPES } from './linker.js';
+
+function validate(check: LexiconCheck): LexiconCheck {
+  for (const [type, min] of Object.entries(check)) {
+    if (!isEntityType(type) || !LINKABLE_TYPES.includes(type)) throw new MedicalNerError('INVALID_OPTION', `lexicon check: "${type}" is not a type the lexicon links (${LINKABLE_TYPES.join(', ')})`);
+    if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new MedicalNerError('INVALID_OPTION', `lexicon check: the value for ${type} must be a number in [0, 1]`);
+  }
+  return check;
+}
+
+export function lexiconCheckComponent(check: LexiconCheck | false | undefined, lexiconDir?: string): Component {
+  const mins = check ? validate(check) : {};
+  const active = Object.keys(mins).length > 0;
+  return {
+    name: 'lexicon-check',
+    process(doc: Doc) {
+      if (!active || !doc.entities.length) return;
+      const linker = getLinker(lexiconDir);
+      let ctx: ReturnType<typeof linker.context> | undefined;
+      const kept = doc.entities.filter((e) => {
+        const min = mins[e.type];
+        if (min === undefined || e.confidence >= min) return true;
+        const r = linker.link(e.text, e.type, (ctx ??= linker.context(doc.text)));
+        return r !== null && r.score >= linker.thresholds[e.type];
+      });
+      if (kept.length === doc.entities.length) return;
+      doc.entities = kept;
+      renumberEntities(doc);
+    },
+    warmUp() {
+      if (active) getLinker(lexiconDir).prepare();
+    },
+  };
+}
+
+components.register('lexicon-check', (o: PipelineOptions) => lexiconCheckComponent(o.lexiconCheck), "drops entities the NER model is unsure of that the lexicon cannot link (values per type from the NER model's config)");
