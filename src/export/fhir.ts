@@ -126,7 +126,8 @@ export function parseQuantity(text: string): Record<string, unknown> | undefined
   const unit = m[3];
   if (unit) {
     q.unit = unit;
-    const code = Object.hasOwn(UCUM_UNITS, unit.toLowerCase()) ? UCUM_UNITS[unit.toLowerCase()] : undefined;
+    const key = unit.toLowerCase();
+    const code = Object.hasOwn(UCUM_UNITS, key) ? UCUM_UNITS[key] : undefined;
     if (code) {
       q.system = UCUM;
       q.code = code;

@@ -111,7 +111,6 @@ const LINKER_PASSES = 5;
  * code is warmed up on train documents first, then every memo is emptied before each timed pass (a mention
  * string seen earlier in the pass still hits the n-gram memo, as it would in a long-running server).
  */
-
 function linkerWorker(): LinkerResult {
   const docs = [...goldMentionDocs('bc5cdr', 'test'), ...goldMentionDocs('ncbi-disease', 'test')];
   const warmUp = [...goldMentionDocs('bc5cdr', 'train'), ...goldMentionDocs('ncbi-disease', 'train')].slice(0, 300);
