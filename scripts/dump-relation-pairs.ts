@@ -2,7 +2,8 @@
  * Training data for the dense relation heads (training/train_relations.py): the candidate pairs of
  * scripts/train-relations.ts (same corpora, parts, heads and labels; test splits never read), each as the
  * dense pair vector of src/relations/dense.ts over the NER encoder's piece vectors, with its allowed classes and
- * the relations-lr head's class probabilities (for stacking on the calibration part).
+ * the relations-lr head's class probabilities (for stacking on the calibration part). ADE's documents also get the
+ * diseases the NER model finds there (see withPredictedDiseases).
  *
  *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm-l4] [--out training/data/relations]
  *
@@ -12,7 +13,9 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
+import type { Doc } from '../src/core/types.js';
 import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
+import { lexiconCheckComponent } from '../src/linking/check.js';
 import { softmaxScores } from '../src/ml/linear.js';
 import { OnnxNerModel } from '../src/ner/onnx/index.js';
 import { goldDoc, labelledPairs } from '../src/relations/data.js';
@@ -35,9 +38,27 @@ mkdirSync(args.out!, { recursive: true });
 const files = new Map<string, { bin: number; meta: string[]; rows: number }>();
 const t0 = performance.now();
 
+const check = lexiconCheckComponent(model.lexiconCheck);
+
+/**
+ * ADE marks adverse effects only, so its gold documents hold no drug–disease pair that is not CAUSES; the NER model
+ * finds the other diseases of those sentences too (conditions treated, and some noise), and at run time each is a
+ * candidate for a false CAUSES. So the diseases it finds (after the lexicon check, as at run time) that overlap no
+ * gold mention join ADE's documents, and the labeller gives their pairs NONE or TREATS, as it does every ADE pair
+ * not marked. (relations-lr is trained on the gold entities alone.)
+ */
+async function withPredictedDiseases(ad: AnnotatedDoc, doc: Doc): Promise<Doc> {
+  const pred: Doc = { id: ad.id, text: ad.text, entities: await model.predict(doc, new Set(['DISEASE'])), relations: [] };
+  check.process(pred, {});
+  const extra = pred.entities
+    .filter((e) => !doc.entities.some((g) => g.start < e.end && e.start < g.end))
+    .map((e, i) => ({ ...e, id: `predicted-${i}` }));
+  return { ...doc, entities: [...doc.entities, ...extra] };
+}
+
 async function addDocs(corpus: string, docs: AnnotatedDoc[], part: 'train' | 'cal'): Promise<void> {
   for (const ad of docs) {
-    const doc = goldDoc(ad);
+    const doc = corpus === 'ade' ? await withPredictedDiseases(ad, goldDoc(ad)) : goldDoc(ad);
     const states = await model.encode(doc.text);
     if (!states) continue; // no pieces, so no entities
     const vectors = new PairVectorizer(states);
