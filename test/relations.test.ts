@@ -208,13 +208,14 @@ test('relations eval task on a slice (gold entities and end to end)', { skip: !h
   const report = await runRelationsEval({ corpora: ['ddi-re', 'ade', 'bc5cdr'], limit: 30 });
   const results = (report.data as { results: { corpus: string; mode: string; extractor: string; scores: { micro: { f1: number; precision: number } } }[] }).results;
   const f1 = (corpus: string, mode: string, extractor: string) => results.find((r) => r.corpus === corpus && r.mode === mode && r.extractor === extractor)!.scores.micro.f1;
-  // measured on these 30-document slices: relations-lr DDI 0.719, ADE 0.800, BC5CDR 0.549; relations-nn 0.794,
-  // 0.909, 0.547; ADE end to end (baseline NER, relations-nn) 0.333
+  // measured on these 30-document slices: relations-lr DDI 0.719, ADE 0.800, BC5CDR 0.549; relations-nn 0.798,
+  // 0.843, 0.602; ADE end to end (baseline NER, relations-nn) 0.349. (relations-nn's ADE figure was 0.909 before its
+  // drug_disease head also learned from the unmarked diseases of ADE's sentences: lower on gold entities, higher end to end.)
   assert.ok(f1('ddi-re', 'gold-entities', 'relations-lr') >= 0.65, String(f1('ddi-re', 'gold-entities', 'relations-lr')));
   assert.ok(f1('ade', 'gold-entities', 'relations-lr') >= 0.75, String(f1('ade', 'gold-entities', 'relations-lr')));
   assert.ok(f1('bc5cdr', 'gold-entities', 'relations-lr') >= 0.45, String(f1('bc5cdr', 'gold-entities', 'relations-lr')));
   assert.ok(f1('ddi-re', 'gold-entities', 'relations-nn') >= 0.72, String(f1('ddi-re', 'gold-entities', 'relations-nn')));
-  assert.ok(f1('ade', 'gold-entities', 'relations-nn') >= 0.85, String(f1('ade', 'gold-entities', 'relations-nn')));
+  assert.ok(f1('ade', 'gold-entities', 'relations-nn') >= 0.8, String(f1('ade', 'gold-entities', 'relations-nn')));
   assert.ok(f1('bc5cdr', 'gold-entities', 'relations-nn') >= 0.45, String(f1('bc5cdr', 'gold-entities', 'relations-nn')));
   assert.ok(f1('ade', 'end-to-end', 'relations-nn') >= 0.25, String(f1('ade', 'end-to-end', 'relations-nn')));
   assert.ok(report.tables.length >= 2);
