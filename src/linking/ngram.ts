@@ -215,9 +215,19 @@ export class NgramIndex {
       if (top < minLen) break;
       const t = byRarity[j]!;
       const e = this.lowerBound(start[t]!, start[t + 1]!, top + 1);
-      for (let p = this.lowerBound(start[t]!, e, minLen); p < e; p++) {
+      // Keys of length n with need(n) > m − j are past their minimal prefix here: one that shares need(n)
+      // trigrams with the query has one among the m − need(n) + 1 rarest, so it was counted already, and one not
+      // counted yet cannot pass the Dice floor. Those only add to a count (fewer keys to check, same hits).
+      let late = Math.max(minLen, Math.floor((2 * (m - j)) / f - m) - 1);
+      while (late <= top && need(late) <= m - j) late++;
+      const b = this.lowerBound(start[t]!, e, late);
+      for (let p = this.lowerBound(start[t]!, b, minLen); p < b; p++) {
         const i = post[p]!;
         if (counts[i]++ === 0) touched[nt++] = i;
+      }
+      for (let p = b; p < e; p++) {
+        const i = post[p]!;
+        if (counts[i] !== 0) counts[i]++;
       }
     }
     const inQuery = (this.mark ??= new Uint8Array(ALPHA ** 3));
