@@ -213,6 +213,18 @@ describe('FHIR export', () => {
     assert.equal(exportDocs(exampleNotes(), 'fhir', { patientId: 'p-42' }), exportDocs(exampleNotes(), 'fhir', { patientId: 'p-42' }));
   });
 
+  it('makes note text a valid FHIR string: lone surrogates and whitespace other than space, CR, LF and tab replaced', () => {
+    const text = 'Severe\u2028chest pain\uD800 and cough\u000b today.\uFEFF';
+    const d = docFromSpec('n1', text, [
+      { text: 'chest pain\uD800', type: 'DISEASE' },
+      { text: 'cough\u000b today', type: 'DISEASE' },
+    ]);
+    const bundle = JSON.parse(exportDocs([d], 'fhir')) as FhirBundle;
+    validate(bundle);
+    const labels = ofType(bundle, 'Condition').map((c) => (c.code as { text: string }).text).sort();
+    assert.deepEqual(labels, ['chest pain\uFFFD', 'cough  today'].sort());
+  });
+
   it('parses values and units', () => {
     assert.deepEqual(parseQuantity('8.2%'), { value: 8.2, unit: '%', system: 'http://unitsofmeasure.org', code: '%' });
     assert.deepEqual(parseQuantity('< 5 mg/L'), { value: 5, comparator: '<', unit: 'mg/L', system: 'http://unitsofmeasure.org', code: 'mg/L' });

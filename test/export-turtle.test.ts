@@ -83,4 +83,15 @@ describe('Turtle export', () => {
     assert.equal(count(store, '?c a mner:Concept ; mner:snomed "123 456"'), 1);
     assert.equal(turtleString('a"b\\c\nd\u0001\uD800'), '"a\\"b\\\\c\\nd\\u0001\uFFFD"');
   });
+  it('names a text-only concept, note and entity even when the text holds a lone surrogate (encodeURIComponent threw)', () => {
+    const text = 'Pain\uD800ful lump. Denies lump\uDC00.';
+    const d = docFromSpec('note \uD800', text, [
+      { text: 'Pain\uD800ful lump', type: 'DISEASE' },
+      { text: 'lump\uDC00', type: 'DISEASE' },
+    ]);
+    const { quads, store } = load(toTurtle(buildPatientGraph([d], { patientId: 'p\uDBFF' })));
+    assert.equal(quads.length, store.size);
+    const labels = select(store, 'SELECT ?l WHERE { ?c a mner:Concept ; rdfs:label ?l }').map((r) => r.l);
+    assert.deepEqual(labels.sort(), ['Pain\uFFFDful lump', 'lump\uFFFD'].sort());
+  });
 });

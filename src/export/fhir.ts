@@ -32,7 +32,7 @@ import { createHash } from 'node:crypto';
 import type { CodeSystem, EntityType } from '../core/types.js';
 import type { PatientGraph } from '../graph/patient-graph.js';
 import type { EdgeMention, GraphEdge, GraphNode, NodeMention } from '../graph/types.js';
-import { FHIR_NS, FHIR_SYSTEMS, UCUM } from './namespaces.js';
+import { encodePart, FHIR_NS, FHIR_SYSTEMS, UCUM, wellFormed } from './namespaces.js';
 
 export type FhirResource = { resourceType: string; [key: string]: unknown };
 
@@ -171,7 +171,7 @@ export function toFhirBundle(graph: PatientGraph, options: FhirOptions = {}): Fh
     entries.push({
       fullUrl,
       resource,
-      request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${encodeURIComponent(system)}|${encodeURIComponent(value)}` },
+      request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${encodePart(system)}|${encodePart(value)}` },
     });
     return fullUrl;
   };
@@ -348,7 +348,19 @@ export function toFhirBundle(graph: PatientGraph, options: FhirOptions = {}): Fh
     }
   }
 
-  return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+  return fhirStrings({ resourceType: 'Bundle', type: 'transaction', entry: entries });
+}
+
+/**
+ * Every string of the Bundle made valid as a FHIR string (`^[ \r\n\t\S]+$`, Unicode): lone surrogates become
+ * U+FFFD, and whitespace other than space, CR, LF and tab (U+2028, U+FEFF, vertical tab, …) a space. Note text
+ * reaches the Bundle in labels, sentences and quantities, and may hold any of them.
+ */
+function fhirStrings<T>(value: T): T {
+  if (typeof value === 'string') return wellFormed(value).replace(/[^\S \r\n\t]/g, ' ') as T;
+  if (Array.isArray(value)) return value.map(fhirStrings) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fhirStrings(v)])) as T;
+  return value;
 }
 
 /** Dosage of the most recent mention that has one: DOSAGE_OF relation, else a DOSAGE in the same sentence. */

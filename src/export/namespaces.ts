@@ -35,10 +35,22 @@ export const CONCEPT_PREFIXES: Partial<Record<CodeSystem, string>> = {
 
 const OBO_PREFIX = /^(?:DOID|MONDO|HP|UBERON|HGNC)[:_]/i;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string with each lone surrogate replaced by U+FFFD: RDF and FHIR hold Unicode text, and encodeURIComponent throws on one. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** encodeURIComponent for any JS string. */
+export function encodePart(s: string): string {
+  return encodeURIComponent(wellFormed(s));
+}
+
 /** The IRI of a concept code, e.g. `('umls_cui', 'C0025598')` → `http://linkedlifedata.com/resource/umls/id/C0025598`. */
 export function conceptIri(system: CodeSystem, value: string): string {
   const local = value.trim().replace(OBO_PREFIX, '');
-  return CONCEPT_IRI_BASES[system] + encodeURIComponent(local);
+  return CONCEPT_IRI_BASES[system] + encodePart(local);
 }
 
 /** FHIR code-system URIs (Coding.system). Codes in other systems are not written as FHIR codings. */

@@ -17,7 +17,7 @@ import type { PatientGraph } from '../graph/patient-graph.js';
 import { KEY_SYSTEMS, keyPrefix } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { typeLabel } from './graph-rows.js';
-import { CONCEPT_IRI_BASES, CONCEPT_PREFIXES, DEFAULT_DATA_BASE, MNER_NS, conceptIri } from './namespaces.js';
+import { CONCEPT_IRI_BASES, CONCEPT_PREFIXES, DEFAULT_DATA_BASE, MNER_NS, conceptIri, encodePart, wellFormed } from './namespaces.js';
 
 export interface TurtleOptions {
   /** Base IRI of instance resources (patient, notes, mentions, edges). Must end in `/` or `#`. */
@@ -39,7 +39,6 @@ const PREFIXES: [string, string][] = [
 ];
 
 const SAFE_LOCAL = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** An IRI term: a prefixed name where the local part is plainly safe, else `<…>`. */
 export function turtleIri(iri: string): string {
@@ -47,16 +46,14 @@ export function turtleIri(iri: string): string {
     if (iri.startsWith(ns) && SAFE_LOCAL.test(iri.slice(ns.length))) return `${p}:${iri.slice(ns.length)}`;
   }
   // IRIREF forbids controls, space and <>"{}|^`\ : percent-encode them (our IRIs are already encoded).
-  return `<${iri.replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => encodeURIComponent(c))}>`;
+  return `<${wellFormed(iri).replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => encodeURIComponent(c))}>`;
 }
 
 const STRING_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 
 /** A Turtle string literal (`"…"`), safe for any JS string. */
 export function turtleString(s: string): string {
-  const body = s
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .replace(/[\\"\u0000-\u001f\u007f]/g, (c) => STRING_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+  const body = wellFormed(s).replace(/[\\"\u0000-\u001f\u007f]/g, (c) => STRING_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
   return `"${body}"`;
 }
 
@@ -69,7 +66,6 @@ function integer(n: number): string {
   return String(Math.trunc(n));
 }
 
-const enc = encodeURIComponent;
 
 class TurtleWriter {
   private readonly subjects = new Map<string, [string, string][]>();
@@ -103,15 +99,15 @@ export function nodeIri(node: Pick<GraphNode, 'id'>, base = DEFAULT_DATA_BASE): 
   const prefix = node.id.slice(0, i);
   const system = KEY_SYSTEMS.find((s) => keyPrefix(s) === prefix);
   if (system) return conceptIri(system, node.id.slice(i + 1).replace(/%7C/g, '|').replace(/%25/g, '%'));
-  return `${base}concept/${enc(node.id.replace(/%7C/g, '|').replace(/%25/g, '%'))}`;
+  return `${base}concept/${encodePart(node.id.replace(/%7C/g, '|').replace(/%25/g, '%'))}`;
 }
 
 export function toTurtle(graph: PatientGraph, options: TurtleOptions = {}): string {
   const base = options.base ?? DEFAULT_DATA_BASE;
   const w = new TurtleWriter();
   const m = (local: string) => `mner:${local}`;
-  const patient = turtleIri(`${base}patient/${enc(graph.patientId)}`);
-  const noteIriOf = (id: string) => `${base}patient/${enc(graph.patientId)}/note/${enc(id)}`;
+  const patient = turtleIri(`${base}patient/${encodePart(graph.patientId)}`);
+  const noteIriOf = (id: string) => `${base}patient/${encodePart(graph.patientId)}/note/${encodePart(id)}`;
   const noteTerm = (id: string) => turtleIri(noteIriOf(id));
 
   for (const p of PREDICATES) {
@@ -137,7 +133,7 @@ export function toTurtle(graph: PatientGraph, options: TurtleOptions = {}): stri
   const termOfNode = new Map<string, string>();
   const nodes = graph.nodes();
   for (const node of nodes) termOfNode.set(node.id, turtleIri(nodeIri(node, base)));
-  const mentionTerm = (note: string, entity: string) => turtleIri(`${noteIriOf(note)}/entity/${enc(entity)}`);
+  const mentionTerm = (note: string, entity: string) => turtleIri(`${noteIriOf(note)}/entity/${encodePart(entity)}`);
 
   for (const node of nodes) {
     const t = termOfNode.get(node.id)!;
@@ -179,7 +175,7 @@ export function toTurtle(graph: PatientGraph, options: TurtleOptions = {}): stri
     const s = termOfNode.get(e.subject)!;
     const o = termOfNode.get(e.object)!;
     w.add(s, m(e.predicate), o);
-    const et = turtleIri(`${base}patient/${enc(graph.patientId)}/edge/${enc(e.id)}`);
+    const et = turtleIri(`${base}patient/${encodePart(graph.patientId)}/edge/${encodePart(e.id)}`);
     w.add(et, 'a', 'rdf:Statement, mner:Relation');
     w.add(et, 'rdf:subject', s);
     w.add(et, 'rdf:predicate', m(e.predicate));
@@ -191,7 +187,7 @@ export function toTurtle(graph: PatientGraph, options: TurtleOptions = {}): stri
     w.add(et, m('negatedCount'), integer(e.negated_count));
     for (const id of e.note_ids) w.add(et, 'prov:wasDerivedFrom', noteTerm(id));
     for (const p of e.provenance) {
-      const rt = turtleIri(`${noteIriOf(p.note)}/relation/${enc(p.relation)}`);
+      const rt = turtleIri(`${noteIriOf(p.note)}/relation/${encodePart(p.relation)}`);
       w.add(et, m('evidence'), rt);
       w.add(rt, 'a', 'mner:RelationMention');
       w.add(rt, m('inNote'), noteTerm(p.note));
