@@ -13,7 +13,7 @@ import {
   graphExportFormats,
   registerExporter,
 } from '../src/export/index.js';
-import { buildPatientGraph, exampleNotes } from '../src/graph/index.js';
+import { buildPatientGraph, docFromSpec, exampleNotes } from '../src/graph/index.js';
 
 describe('exporter registry and document formats', () => {
   it('registers every format by name', () => {
@@ -67,6 +67,17 @@ describe('exporter registry and document formats', () => {
       ['TEST_FOR', 'UMLS:C0474680', 'UMLS:C0011860'],
       ['TREATS', 'UMLS:C0025598', 'UMLS:C0011860'],
     ]);
+  });
+
+  it('pubtator: a text holding U+2028 or U+2029 reads back (the reader stopped at them)', () => {
+    const text = 'Pain\u2028chest pain.\u2029Aspirin given.';
+    const d = docFromSpec('n', text, [
+      { text: 'chest pain', type: 'DISEASE' },
+      { text: 'Aspirin', type: 'DRUG' },
+    ]);
+    const [back] = parsePubTator(exportDocs([d], 'pubtator'));
+    assert.equal(back!.text, text);
+    assert.deepEqual(back!.mentions.map((m) => [m.start, m.end, m.text]), [[5, 15, 'chest pain'], [17, 24, 'Aspirin']]);
   });
 
   it('brat: one .txt + .ann per document that reads back', () => {

@@ -26,7 +26,7 @@ export function parsePubTator(content: string): AnnotatedDoc[] {
   let cur: Pending | undefined;
   for (const line of content.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    const head = /^([^|\t]+)\|([ta])\|(.*)$/.exec(line);
+    const head = /^([^|\t]+)\|([ta])\|(.*)$/s.exec(line); // s: a text may hold U+2028 or U+2029, which `.` would not match
     if (head) {
       const [, id, kind, body] = head as unknown as [string, string, string, string];
       if (kind === 't' || !cur || cur.id !== id || cur.abstract !== undefined) {
