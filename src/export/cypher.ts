@@ -33,14 +33,13 @@ import {
   type RowOptions,
   type Value,
 } from './graph-rows.js';
+import { wellFormed } from './namespaces.js';
 
 export type CypherDialect = 'neo4j' | 'kuzu';
 
 export interface CypherOptions extends RowOptions {
   dialect?: CypherDialect;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const NEO4J_ESCAPES: Record<string, string> = {
   '\\': '\\\\',
@@ -54,7 +53,7 @@ const NEO4J_ESCAPES: Record<string, string> = {
 
 /** A single-quoted Cypher string literal, safe for any JS string. */
 export function cypherString(s: string, dialect: CypherDialect = 'neo4j'): string {
-  const clean = s.replace(LONE_SURROGATE, '\uFFFD');
+  const clean = wellFormed(s);
   if (dialect === 'kuzu') return `'${clean.replace(/[\\']/g, (c) => '\\' + c)}'`;
   const body = clean.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (c) => NEO4J_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `'${body}'`;
