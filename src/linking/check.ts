@@ -35,8 +35,7 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
       const kept = doc.entities.filter((e) => {
         const min = mins[e.type];
         if (min === undefined || e.confidence >= min) return true;
-        const r = linker.link(e.text, e.type, (ctx ??= linker.context(doc.text)));
-        return r !== null && r.score >= linker.thresholds[e.type];
+        return linker.linkIfSure(e.text, e.type, (ctx ??= linker.context(doc.text))) !== null;
       });
       if (kept.length === doc.entities.length) return;
       doc.entities = kept;

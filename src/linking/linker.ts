@@ -435,19 +435,22 @@ export class Linker {
     for (const e of doc.entities) this.linkEntity(e, ctx, cache);
   }
 
+  /** The best concept when it reaches the type's threshold (what the pipeline links), else null. */
+  linkIfSure(text: string, type: EntityType, ctx?: LinkContext): LinkResult | null {
+    // a trigram hit below this similarity cannot reach the type's threshold even with every bonus, so the
+    // search skips it (same codes, less work)
+    const minSim = Math.max(this.minSim, (this.thresholds[type] - this.maxBonus) / NGRAM_FACTOR);
+    const r = this.link(text, type, ctx, minSim);
+    return r && r.score >= this.thresholds[type] ? r : null;
+  }
+
   linkEntity(e: Entity, ctx: LinkContext, cache = new Map<string, LinkResult | null>()): LinkResult | null {
     if (!LINKABLE_TYPES.includes(e.type)) return null;
     if (e.codes && Object.keys(e.codes).length) return null;
     const key = `${e.type}\u0000${e.text}`;
     let r = cache.get(key);
-    if (r === undefined) {
-      // a trigram hit below this similarity cannot reach the type's threshold even with every bonus, so the
-      // search skips it (same codes, less work)
-      const minSim = Math.max(this.minSim, (this.thresholds[e.type] - this.maxBonus) / NGRAM_FACTOR);
-      r = this.link(e.text, e.type, ctx, minSim);
-      cache.set(key, r);
-    }
-    if (!r || r.score < this.thresholds[e.type]) return null;
+    if (r === undefined) cache.set(key, (r = this.linkIfSure(e.text, e.type, ctx)));
+    if (!r) return null;
     if (Object.keys(r.codes).length) e.codes = { ...r.codes };
     e.preferred_name = r.preferred_name;
     e.attributes = { ...e.attributes, link_score: r.score, link_method: r.method };
