@@ -328,3 +328,27 @@ test('learned negation scopes (models/negation-scope): rule cues, model scopes, 
     await model.dispose();
   }
 });
+
+test('heading-filter: drops entities inside label headings, keeps mention headings, sub-headings and the text', async () => {
+  await import('../src/context/index.js');
+  const sections = await components.create('sections', {});
+  const filter = await components.create('heading-filter', {});
+  const text = 'PROCEDURE: Appendectomy.  COMPLICATIONS: None.  CHEST X-RAY: Clear.\nABDOMEN: Soft.\nALLERGIES: Penicillin.';
+  const doc = docWith(text, [
+    ['PROCEDURE', 'PROCEDURE'],
+    ['Appendectomy', 'PROCEDURE'],
+    ['COMPLICATIONS', 'DISEASE'],
+    ['CHEST X-RAY', 'LAB_TEST'],
+    ['ABDOMEN', 'ANATOMY'],
+    ['ALLERGIES', 'DISEASE'],
+    ['Penicillin', 'DRUG'],
+  ]);
+  await filter.process(doc, {}); // without doc.sections: nothing to do
+  assert.equal(doc.entities.length, 7);
+  await sections.process(doc, {});
+  await filter.process(doc, {});
+  assert.deepEqual(
+    doc.entities.map((e) => [e.id, e.text]),
+    [['T1', 'Appendectomy'], ['T2', 'CHEST X-RAY'], ['T3', 'ABDOMEN'], ['T4', 'Penicillin']],
+  );
+});

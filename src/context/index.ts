@@ -5,7 +5,7 @@
  */
 import { components } from '../core/component.js';
 import { assertContext } from './assertion.js';
-import { detectSections } from './sections.js';
+import { detectSections, dropHeadingEntities } from './sections.js';
 
 components.register(
   'sections',
@@ -16,6 +16,17 @@ components.register(
     },
   }),
   'clinical note sections (HPI, PMH, FAMILY HISTORY, …) with canonical names (rules/sections.json)',
+);
+
+components.register(
+  'heading-filter',
+  () => ({
+    name: 'heading-filter',
+    process(doc) {
+      dropHeadingEntities(doc);
+    },
+  }),
+  'drops entities inside a section heading that is a label ("COMPLICATIONS:", "ALLERGIES:"); runs after sections and ner',
 );
 
 components.register(
@@ -38,7 +49,7 @@ export {
   defaultContextRules,
 } from './assertion.js';
 export type { Assertion, ContextAttributes, ContextRulesJson, Cue, Experiencer, Modifier, SentenceContext, Temporality } from './assertion.js';
-export { defaultSectionDetector, defaultSectionRules, detectSections, SectionDetector, sectionAt, sectionContext } from './sections.js';
+export { defaultSectionDetector, defaultSectionRules, detectSections, dropHeadingEntities, SectionDetector, sectionAt, sectionContext } from './sections.js';
 export type { SectionContext, SectionRuleJson, SectionRulesJson } from './sections.js';
 export { defaultScopeResolver, defaultScopeRules, negationScopes, ScopeResolver } from './scope.js';
 export type { NegationScope, ScopeOptions, ScopeRulesJson } from './scope.js';

@@ -12,7 +12,8 @@
  * named `unknown_heading` ("other"); organ-system sub-headings ("HEENT:", "LUNGS:") never do.
  * A section runs from its heading to the next section's heading (trailing whitespace excluded).
  */
-import type { Section } from '../core/types.js';
+import { renumberEntities } from '../core/doc.js';
+import type { Doc, Section } from '../core/types.js';
 import sectionRulesJson from './rules/sections.json' with { type: 'json' };
 
 /** Effects a section has on the entities inside it. */
@@ -33,6 +34,8 @@ export interface SectionRulesJson {
   sections: SectionRuleJson[];
   subheadings?: string[];
   unknown_heading?: string | null;
+  /** Known variants that name the test done ("chest x-ray"): entities inside them are mentions, not labels. */
+  mention_headings?: string[];
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -47,6 +50,7 @@ const variantSource = (v: string) =>
 export class SectionDetector {
   private readonly byVariant = new Map<string, string>();
   private readonly subheadings: Set<string>;
+  private readonly mentionHeadings: Set<string>;
   private readonly known: RegExp;
   private readonly unknownRe: RegExp;
   readonly unknownName: string | null;
@@ -67,6 +71,7 @@ export class SectionDetector {
     }
     this.names = rules.sections.map((s) => s.name);
     this.subheadings = new Set((rules.subheadings ?? []).map(normHeading));
+    this.mentionHeadings = new Set((rules.mention_headings ?? []).map(normHeading));
     for (const v of this.subheadings) if (!this.byVariant.has(v)) variants.push(v);
     this.unknownName = rules.unknown_heading === undefined ? 'other' : rules.unknown_heading;
     const alt = [...new Set(variants)]
@@ -84,6 +89,15 @@ export class SectionDetector {
   /** The canonical name of a heading text, if known. */
   canonical(heading: string): string | undefined {
     return this.byVariant.get(normHeading(heading));
+  }
+
+  /**
+   * Whether a heading is a label only: a known variant ("COMPLICATIONS", "PHYSICAL EXAMINATION") other than the
+   * mention headings. Unrecognised headings and organ-system sub-headings ("ABDOMEN:") may name a finding's site.
+   */
+  isLabel(heading: string): boolean {
+    const key = normHeading(heading);
+    return this.byVariant.has(key) && !this.mentionHeadings.has(key);
   }
 
   detect(text: string): Section[] {
@@ -180,6 +194,19 @@ export function defaultSectionDetector(): SectionDetector {
 /** Finds the sections of a clinical note (see the module comment). */
 export function detectSections(text: string): Section[] {
   return defaultSectionDetector().detect(text);
+}
+
+/**
+ * Drops the entities that lie inside a label heading (SectionDetector.isLabel): in "COMPLICATIONS: None." or
+ * "ALLERGIES: NKDA" the heading names the field, not a disease. Needs `doc.sections` (the `sections` component).
+ */
+export function dropHeadingEntities(doc: Doc, detector = defaultSectionDetector()): void {
+  const labels = (doc.sections ?? []).filter((s) => detector.isLabel(s.heading));
+  if (!labels.length || !doc.entities.length) return;
+  const kept = doc.entities.filter((e) => !labels.some((s) => s.start <= e.start && e.end <= s.start + s.heading.length));
+  if (kept.length === doc.entities.length) return;
+  doc.entities = kept;
+  renumberEntities(doc);
 }
 
 /** The section containing a character offset (sections must be sorted and disjoint, as detectSections returns them). */
