@@ -4,6 +4,7 @@ import { Registry } from '../core/registry.js';
 import type { Doc, Entity, EntityType } from '../core/types.js';
 import { ENTITY_TYPES } from '../core/types.js';
 import { abbreviationConsistency } from './abbreviations.js';
+import { dropNonMentions } from './non-mentions.js';
 
 /** An entity recogniser. `predict` only needs to return entities of the requested types. */
 export interface NerModel {
@@ -20,13 +21,13 @@ export interface NerModel {
 /** NER models by name: `baseline`, `ner-minilm`, … */
 export const nerModels = new Registry<Promise<NerModel>, [PipelineOptions]>('NER model');
 
-/** Wraps a model as the pipeline's `ner` component (with abbreviation consistency, see abbreviations.ts). */
+/** Wraps a model as the pipeline's `ner` component (with abbreviation consistency and the non-mention rules, see abbreviations.ts and non-mentions.ts). */
 export function nerComponent(model: NerModel): Component {
   return {
     name: 'ner',
     async process(doc: Doc, options: RunOptions) {
       const types = new Set<EntityType>(options.entityTypes ?? ENTITY_TYPES);
-      const found = abbreviationConsistency(doc.text, await model.predict(doc, types));
+      const found = dropNonMentions(doc.text, abbreviationConsistency(doc.text, await model.predict(doc, types)));
       doc.entities.push(...found.filter((e) => types.has(e.type)));
       renumberEntities(doc);
     },

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDoc, makeEntity } from '../src/core/doc.js';
+import type { EntityType } from '../src/core/types.js';
+import { compileNonMentionRules, dropNonMentions } from '../src/ner/non-mentions.js';
+
+const TEXT = 'Closed with 4-0 Vicryl; 500 mg given; 10-0 nylon; scores 0-0-3-0.';
+
+function entities(spans: [string, EntityType][]) {
+  const doc = createDoc(TEXT);
+  return spans.map(([s, type]) => {
+    const start = TEXT.indexOf(s);
+    return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+  });
+}
+
+describe('non-mention rules', () => {
+  it('drops DOSAGE / LAB_VALUE inside a suture size, keeps other types, real doses and longer number runs', () => {
+    const ents = entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG'], ['500 mg', 'DOSAGE'], ['10-0', 'LAB_VALUE'], ['0-0-3-0', 'LAB_VALUE']]);
+    assert.deepEqual(dropNonMentions(TEXT, ents).map((e) => e.text), ['Vicryl', '500 mg', '0-0-3-0']);
+    const part = entities([['4', 'DOSAGE']]); // the model's "4" of "4-0"
+    assert.equal(dropNonMentions(TEXT, part).length, 0);
+    const drug = entities([['4-0 Vicryl', 'DRUG']]); // an entity reaching past the match is not inside it
+    assert.equal(dropNonMentions(TEXT, drug).length, 1);
+  });
+  it('rules are data: custom rules, unknown types refused', () => {
+    const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
+    assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);
+    assert.throws(() => compileNonMentionRules([{ types: ['SUTURE'], pattern: 'x', why: '' }]), /unknown entity type "SUTURE"/);
+  });
+});
