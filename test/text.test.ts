@@ -20,6 +20,15 @@ test('sentences: headings, bullets, blank lines and CRLF', () => {
   for (const s of splitSentences(t)) assert.ok(!/^\s|\s$/.test(t.slice(s.start, s.end)));
 });
 
+test('sentences: a lost line break (".," then a capital) ends a sentence, but not after e.g. or U.S.', () => {
+  assert.deepEqual(sents('Bowel sounds positive.,EXTREMITIES:  No swelling.,NEUROLOGIC:  Alert.'), [
+    'Bowel sounds positive.,',
+    'EXTREMITIES:  No swelling.,',
+    'NEUROLOGIC:  Alert.',
+  ]);
+  assert.deepEqual(sents('Use NSAIDs (e.g., Ibuprofen) in the U.S., Canada.'), ['Use NSAIDs (e.g., Ibuprofen) in the U.S., Canada.']);
+});
+
 test('sentences: a wrapped line without punctuation stays one sentence; empty text gives none', () => {
   assert.deepEqual(sents('The patient was\nseen today.'), ['The patient was\nseen today.']);
   assert.deepEqual(splitSentences(''), []);

@@ -14,7 +14,8 @@ const HEADING_LINE = /^[ \t]*(?:[A-Z][A-Z0-9 /&(),'-]{1,60}:|[A-Z][A-Za-z0-9 /&(
 
 /**
  * Rule-based sentence splitter tuned for clinical text: it breaks at sentence punctuation (not after
- * abbreviations like "Dr." or "b.i.d." nor inside numbers like "7.2"), at blank lines, before bullet or
+ * abbreviations like "Dr." or "b.i.d." nor inside numbers like "7.2"; also after "., " + capital, a lost line
+ * break in MTSamples-style notes), at blank lines, before bullet or
  * numbered list items and section headings, and after a heading line. CRLF is handled like LF.
  * Returned spans are trimmed of surrounding whitespace and never empty.
  */
@@ -46,6 +47,13 @@ export function splitSentences(text: string): Sentence[] {
     const dot = m.index;
     if (m[1] === '.' && isAbbreviation(text, dot)) continue;
     cuts.push(dot + m[1].length + m[2].length + m[3].length);
+  }
+  // 2b. notes that lost their line breaks keep a comma where one was (MTSamples: "no swelling.,NEUROLOGIC: Alert"):
+  // sentence punctuation, a comma, then a capital ends a sentence after the comma
+  const lostBreakRe = /([.!?]+)(["')\]]*),(?=[ \t]*["'(\[]?[A-Z])/g;
+  for (let m = lostBreakRe.exec(text); m; m = lostBreakRe.exec(text)) {
+    if (m[1] === '.' && isAbbreviation(text, m.index)) continue;
+    cuts.push(m.index + m[0].length);
   }
   // 3. a heading like "HPI:" followed by text on the same line is its own segment
   const headRe = /(^|\n)([ \t]*[A-Z][A-Z /&]{1,40}:)[ \t]+(?=\S)/g;
