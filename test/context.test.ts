@@ -329,26 +329,33 @@ test('learned negation scopes (models/negation-scope): rule cues, model scopes, 
   }
 });
 
-test('heading-filter: drops entities inside label headings, keeps mention headings, sub-headings and the text', async () => {
+test('heading-filter: drops entities inside label headings and non-site sub-headings, keeps mention headings and the text', async () => {
   await import('../src/context/index.js');
   const sections = await components.create('sections', {});
   const filter = await components.create('heading-filter', {});
-  const text = 'PROCEDURE: Appendectomy.  COMPLICATIONS: None.  CHEST X-RAY: Clear.\nABDOMEN: Soft.\nALLERGIES: Penicillin.';
+  const text = 'PROCEDURE: Appendectomy.  COMPLICATIONS: None.  CHEST X-RAY: Clear.\nABDOMEN: Soft.\nHEENT: Normal.\nPULSE: 80.\nALLERGIES: Penicillin.';
   const doc = docWith(text, [
     ['PROCEDURE', 'PROCEDURE'],
     ['Appendectomy', 'PROCEDURE'],
     ['COMPLICATIONS', 'DISEASE'],
     ['CHEST X-RAY', 'LAB_TEST'],
     ['ABDOMEN', 'ANATOMY'],
+    ['HEENT', 'DISEASE'],
+    ['PULSE', 'LAB_TEST'],
     ['ALLERGIES', 'DISEASE'],
     ['Penicillin', 'DRUG'],
   ]);
-  await filter.process(doc, {}); // without doc.sections: nothing to do
-  assert.equal(doc.entities.length, 7);
+  const noSections = structuredClone(doc);
+  await filter.process(noSections, {}); // without doc.sections only the sub-heading rule applies
+  assert.deepEqual(noSections.entities.map((e) => e.text), ['PROCEDURE', 'Appendectomy', 'COMPLICATIONS', 'CHEST X-RAY', 'ABDOMEN', 'PULSE', 'ALLERGIES', 'Penicillin']);
   await sections.process(doc, {});
   await filter.process(doc, {});
   assert.deepEqual(
     doc.entities.map((e) => [e.id, e.text]),
-    [['T1', 'Appendectomy'], ['T2', 'CHEST X-RAY'], ['T3', 'ABDOMEN'], ['T4', 'Penicillin']],
+    [['T1', 'Appendectomy'], ['T2', 'CHEST X-RAY'], ['T3', 'ABDOMEN'], ['T4', 'PULSE'], ['T5', 'Penicillin']],
   );
+  // a sub-heading word in running text (no colon) stays
+  const prose = docWith('Her cardiovascular status is stable.', [['cardiovascular', 'DISEASE']]);
+  await filter.process(prose, {});
+  assert.equal(prose.entities.length, 1);
 });

@@ -13,7 +13,7 @@
  * A section runs from its heading to the next section's heading (trailing whitespace excluded).
  */
 import { renumberEntities } from '../core/doc.js';
-import type { Doc, Section } from '../core/types.js';
+import type { Doc, Entity, EntityType, Section } from '../core/types.js';
 import sectionRulesJson from './rules/sections.json' with { type: 'json' };
 
 /** Effects a section has on the entities inside it. */
@@ -98,6 +98,12 @@ export class SectionDetector {
   isLabel(heading: string): boolean {
     const key = normHeading(heading);
     return this.byVariant.has(key) && !this.mentionHeadings.has(key);
+  }
+
+  /** Whether a text is an organ-system or exam sub-heading ("HEENT", "CARDIOVASCULAR", "BLOOD PRESSURE"). */
+  isSubheading(heading: string): boolean {
+    const key = normHeading(heading);
+    return this.subheadings.has(key) && !this.byVariant.has(key);
   }
 
   detect(text: string): Section[] {
@@ -196,14 +202,21 @@ export function detectSections(text: string): Section[] {
   return defaultSectionDetector().detect(text);
 }
 
+/** Types a sub-heading may name: the site of the findings after it ("ABDOMEN:") or a measurement ("PULSE:"). */
+const SUBHEADING_TYPES: ReadonlySet<EntityType> = new Set(['ANATOMY', 'LAB_TEST']);
+
 /**
  * Drops the entities that lie inside a label heading (SectionDetector.isLabel): in "COMPLICATIONS: None." or
- * "ALLERGIES: NKDA" the heading names the field, not a disease. Needs `doc.sections` (the `sections` component).
+ * "ALLERGIES: NKDA" the heading names the field, not a disease. Reads `doc.sections` (the `sections` component).
+ * Also drops an entity that is a sub-heading followed by a colon, unless it is ANATOMY or LAB_TEST: the model
+ * tags "HEENT:" or "PSYCHIATRIC:" as a DISEASE in exam notes.
  */
 export function dropHeadingEntities(doc: Doc, detector = defaultSectionDetector()): void {
+  if (!doc.entities.length) return;
   const labels = (doc.sections ?? []).filter((s) => detector.isLabel(s.heading));
-  if (!labels.length || !doc.entities.length) return;
-  const kept = doc.entities.filter((e) => !labels.some((s) => s.start <= e.start && e.end <= s.start + s.heading.length));
+  const isSubheadingEntity = (e: Entity) =>
+    !SUBHEADING_TYPES.has(e.type) && /^[ \t]*:/.test(doc.text.slice(e.end, e.end + 8)) && detector.isSubheading(e.text);
+  const kept = doc.entities.filter((e) => !labels.some((s) => s.start <= e.start && e.end <= s.start + s.heading.length) && !isSubheadingEntity(e));
   if (kept.length === doc.entities.length) return;
   doc.entities = kept;
   renumberEntities(doc);
