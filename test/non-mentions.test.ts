@@ -23,6 +23,17 @@ describe('non-mention rules', () => {
     const drug = entities([['4-0 Vicryl', 'DRUG']]); // an entity reaching past the match is not inside it
     assert.equal(dropNonMentions(TEXT, drug).length, 1);
   });
+  it('drops GENE inside spinal level ranges and listed heart sounds, not single symbols', () => {
+    const text = 'Disc bulge at C5-C6 and L5-S1; S1 and S2 normal, no S3 or S4; C5 deficiency; S1 protein.';
+    const doc = createDoc(text);
+    // [text, search from]: the S1 of "S1 and S2", the C5 of "C5 deficiency"
+    const genes = ([['C5-C6', 0], ['L5-', 0], ['S1', 25], ['S4', 0], ['C5', 60], ['S1 protein', 0]] as const).map(([s, from]) => {
+      const start = text.indexOf(s, from);
+      return makeEntity(doc, { start, end: start + s.length }, 'GENE', 0.9);
+    });
+    assert.deepEqual(genes.map((e) => e.start), [14, 24, 27, 58, 62, 77]);
+    assert.deepEqual(dropNonMentions(text, genes).map((e) => e.text), ['C5', 'S1 protein']);
+  });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
     assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);
