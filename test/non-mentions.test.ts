@@ -34,6 +34,16 @@ describe('non-mention rules', () => {
     assert.deepEqual(genes.map((e) => e.start), [14, 24, 27, 58, 62, 77]);
     assert.deepEqual(dropNonMentions(text, genes).map((e) => e.text), ['C5', 'S1 protein']);
   });
+  it('drops values, durations and doses inside a date, keeps ratios and blood pressures', () => {
+    const text = 'Seen 1/25/93 and 03/12/2008; BP 120/80; ratio 1/2; 13/40/2000.';
+    const doc = createDoc(text);
+    const vals = ['1/25/93', '03/12/2008', '120/80', '1/2;', '13/40/2000'].map((s) => {
+      const start = text.indexOf(s);
+      if (s.endsWith(';')) s = s.slice(0, -1); // the ratio, not the start of 1/25/93
+      return makeEntity(doc, { start, end: start + s.length }, 'LAB_VALUE', 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, vals).map((e) => e.text), ['120/80', '1/2', '13/40/2000']);
+  });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
     assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);
