@@ -98,6 +98,11 @@ const MAX_CONTEXT_BONUS = 0.02;
 /** Bound of each memo (n-gram hits, concept name words); a full memo is simply emptied. */
 const MEMO_SIZE = 50_000;
 
+interface ConceptNames {
+  exact: ReadonlySet<string>;
+  words: readonly string[];
+}
+
 const DISEASE_MODIFIERS = new Set([
   'acute', 'chronic', 'severe', 'mild', 'moderate', 'progressive', 'recurrent', 'bilateral', 'unilateral', 'left', 'right',
   'massive', 'fatal', 'transient', 'persistent', 'induced', 'drug', 'primary', 'secondary', 'idiopathic', 'early', 'late',
@@ -146,7 +151,7 @@ export class Linker {
   private readonly ngram = new Map<string, NgramIndex>();
   /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
   private readonly ngramHits = new Map<string, NgramHit[]>();
-  private readonly nameWordsMemo = new Map<number, string[]>();
+  private readonly namesMemo = new Map<number, ConceptNames>();
   /** What `result` reports about a concept (parsing its codes string is the costly part). */
   private readonly conceptMemo = new Map<number, Readonly<Pick<LinkResult, 'type' | 'preferred_name' | 'codes' | 'xrefs'>>>();
 
@@ -398,17 +403,19 @@ export class Linker {
   }
 
   /** Distinct content words of a concept's first curated names (memoised: disambiguation asks again and again). */
-  private nameWords(c: number): string[] {
-    let words = this.nameWordsMemo.get(c);
-    if (!words) {
+  /** A concept's first 50 names as written (the exact-case bonus) and the words of its first curated ones (context). */
+  private names(c: number): ConceptNames {
+    let names = this.namesMemo.get(c);
+    if (!names) {
       const lex = this.lexicon;
       const set = new Set<string>();
       for (const n of lex.names(c, Math.min(20, lex.curatedCount(c)))) for (const w of normTokens(n)) if (w.length > 2 && !isStopWord(w) && !isGenericWord(w)) set.add(w);
-      if (this.nameWordsMemo.size >= MEMO_SIZE) this.nameWordsMemo.clear();
-      this.nameWordsMemo.set(c, (words = [...set]));
+      if (this.namesMemo.size >= MEMO_SIZE) this.namesMemo.clear();
+      this.namesMemo.set(c, (names = { exact: new Set(lex.names(c, 50)), words: [...set] }));
     }
-    return words;
+    return names;
   }
+
 
   /** Small bonuses that break ties: document context, exact-case name, prior. */
   private disambiguate(text: string, list: LinkCandidate[], ctx: LinkContext | undefined): void {
@@ -418,7 +425,7 @@ export class Linker {
     let n = 0;
     for (const c of list) {
       if (c.score < top - 0.1) break;
-      c.score += (lex.prior[c.concept]! / 100) * PRIOR_BONUS + (lex.names(c.concept, 50).includes(text.trim()) ? EXACT_CASE_BONUS : 0);
+      c.score += (lex.prior[c.concept]! / 100) * PRIOR_BONUS + (this.names(c.concept).exact.has(text.trim()) ? EXACT_CASE_BONUS : 0);
       n++;
     }
     if (!ctx) return;
@@ -431,7 +438,7 @@ export class Linker {
     for (const c of band) {
       // words of the concept's curated names (not the mention's own) found elsewhere in the document
       let hits = 0;
-      for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
+      for (const w of this.names(c.concept).words) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
       c.score += Math.min(MAX_CONTEXT_BONUS, CONTEXT_BONUS * hits);
     }
   }
@@ -469,7 +476,7 @@ export class Linker {
   /** Forgets every memoised result (not the n-gram indexes): benchmarks time a linker that has seen nothing. */
   clearMemos(): void {
     this.ngramHits.clear();
-    this.nameWordsMemo.clear();
+    this.namesMemo.clear();
     this.conceptMemo.clear();
     clearWordMemo();
   }
