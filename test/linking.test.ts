@@ -34,6 +34,8 @@ describe('normalisation', () => {
     assert.equal(normKey('viruses'), 'virus');
     assert.equal(normKey('diabetes mellitus'), 'diabetes mellitus');
     assert.equal(normKey('AIDS'), 'aids');
+    assert.equal(normKey('iNOS'), 'inos', 'a mixed-case acronym keeps its final capital S');
+    assert.equal(normKey('NSAIDs'), 'nsaid');
   });
   it('turns Roman numerals after type/class into digits', () => {
     assert.equal(normKey('type II diabetes'), 'type 2 diabetes');
@@ -163,6 +165,7 @@ describe('linker', () => {
     assert.equal(link('oesophageal cancers', 'DISEASE')?.codes.mesh, 'D004938');
     assert.equal(link('TNF-α', 'GENE')?.codes.ncbi_gene, '7124');
     assert.equal(link('IL-6', 'GENE')?.codes.ncbi_gene, '3569');
+    assert.equal(link('iNOS', 'GENE')?.codes.ncbi_gene, '4843'); // NOS2, not inosine
     assert.equal(link('Glucophage', 'DRUG')?.codes.rxnorm, '6809'); // brand name (PharmGKB)
   });
   it('corpus aliases (training splits) fix vocabulary gaps; a definition in the document still wins', () => {

@@ -11,7 +11,7 @@
  */
 
 /** Bump when the output of any function in this file changes: the lexicon build records it. */
-export const NORMALIZER_VERSION = 4;
+export const NORMALIZER_VERSION = 5;
 
 /** A word table as a Map: looked up in an object literal, a token such as "constructor" would find Object.prototype's members. */
 export function lookupTable(entries: Record<string, string>): ReadonlyMap<string, string> {
@@ -128,8 +128,8 @@ function wordForm(raw: string, lower: string): string {
   let t = wordMemo.get(raw);
   if (t === undefined) {
     t = americanize(lower);
-    // acronyms in capitals keep their final S (AIDS, ARDS); "NSAIDs" is a plural
-    if (!(raw.length > 1 && raw === raw.toUpperCase())) t = singularize(t);
+    // acronyms keep a final capital S (AIDS, ARDS, and mixed-case iNOS, HbS); "NSAIDs" is a plural
+    if (!(raw.length > 1 && (raw === raw.toUpperCase() || raw.endsWith('S')))) t = singularize(t);
     if (wordMemo.size >= WORD_MEMO_SIZE) wordMemo.clear();
     wordMemo.set(raw, t);
   }
