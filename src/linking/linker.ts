@@ -48,16 +48,16 @@ export interface LinkContext {
   readonly tokens: Set<string>;
 }
 
-/** Entity types the lexicon has concepts for. PROCEDURE links only to untyped MeSH descriptors. */
 /**
  * Types whose near-miss (trigram) search also reads the concepts that have no type. Not DISEASE and DRUG: without
  * it, dev document-level F1 rose on gold mentions (BC5CDR disease +0.19, chemical −0.09, BioRED disease +0.14,
  * chemical +0.53, NCBI-disease ±0) and end to end (BC5CDR +0.37 / +0.23, NCBI-disease +0.54), and the linker ran
- * about 16 % faster on the bench's mentions. Not GENE either.
- * ANATOMY, PROCEDURE and LAB_TEST keep it, having no corpus here to show the effect.
+ * about 16 % faster on the bench's mentions. Not GENE either. ANATOMY and LAB_TEST keep it, having no corpus here
+ * to show the effect; PROCEDURE has only untyped concepts.
  */
 const NEAR_MISS_UNTYPED: ReadonlySet<EntityType> = new Set(['ANATOMY', 'PROCEDURE', 'LAB_TEST']);
 
+/** Entity types the lexicon has concepts for. PROCEDURE links only to untyped MeSH descriptors. */
 export const LINKABLE_TYPES: readonly EntityType[] = ['DISEASE', 'DRUG', 'GENE', 'ANATOMY', 'PROCEDURE', 'LAB_TEST'];
 
 /** Score thresholds below which codes are left empty (chosen from the threshold sweeps on BC5CDR, NCBI-disease and BioRED train and dev; see docs/linking.md). */
@@ -402,8 +402,10 @@ export class Linker {
     }
   }
 
-  /** Distinct content words of a concept's first curated names (memoised: disambiguation asks again and again). */
-  /** A concept's first 50 names as written (the exact-case bonus) and the words of its first curated ones (context). */
+  /**
+   * A concept's first 50 names as written (for the exact-case bonus) and the distinct content words of its first
+   * curated names (for the context bonus); memoised, as disambiguation asks again and again.
+   */
   private names(c: number): ConceptNames {
     let names = this.namesMemo.get(c);
     if (!names) {
@@ -415,7 +417,6 @@ export class Linker {
     }
     return names;
   }
-
 
   /** Small bonuses that break ties: document context, exact-case name, prior. */
   private disambiguate(text: string, list: LinkCandidate[], ctx: LinkContext | undefined): void {

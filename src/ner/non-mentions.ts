@@ -14,12 +14,12 @@ export interface NonMentionRuleJson {
   why: string;
 }
 
-interface Rule {
+export interface NonMentionRule {
   types: ReadonlySet<EntityType>;
   re: RegExp;
 }
 
-export function compileNonMentionRules(rules: readonly NonMentionRuleJson[]): Rule[] {
+export function compileNonMentionRules(rules: readonly NonMentionRuleJson[]): NonMentionRule[] {
   return rules.map((r) => {
     const bad = r.types.find((t) => !isEntityType(t));
     if (bad) throw new Error(`non-mention rule ${JSON.stringify(r.pattern)}: unknown entity type ${JSON.stringify(bad)}`);
@@ -30,7 +30,7 @@ export function compileNonMentionRules(rules: readonly NonMentionRuleJson[]): Ru
 const DEFAULT_RULES = compileNonMentionRules((rulesJson as { rules: NonMentionRuleJson[] }).rules);
 
 /** The entities that lie inside no match of a rule for their type (a new array when any is dropped). */
-export function dropNonMentions(text: string, entities: readonly Entity[], rules: readonly Rule[] = DEFAULT_RULES): readonly Entity[] {
+export function dropNonMentions(text: string, entities: readonly Entity[], rules: readonly NonMentionRule[] = DEFAULT_RULES): readonly Entity[] {
   let out = entities;
   for (const rule of rules) {
     if (!out.some((e) => rule.types.has(e.type))) continue;

@@ -14,9 +14,9 @@ const HEADING_LINE = /^[ \t]*(?:[A-Z][A-Z0-9 /&(),'-]{1,60}:|[A-Z][A-Za-z0-9 /&(
 
 /**
  * Rule-based sentence splitter tuned for clinical text: it breaks at sentence punctuation (not after
- * abbreviations like "Dr." or "b.i.d." nor inside numbers like "7.2"; also after "., " + capital, a lost line
- * break in MTSamples-style notes), at blank lines, before bullet or
- * numbered list items and section headings, and after a heading line. CRLF is handled like LF.
+ * abbreviations like "Dr." or "b.i.d." nor inside numbers like "7.2"; also at ".," before a capital, a lost line
+ * break in MTSamples-style notes), at blank lines, before bullet or numbered list items and section headings,
+ * and after a heading line. CRLF is handled like LF.
  * Returned spans are trimmed of surrounding whitespace and never empty.
  */
 export function splitSentences(text: string): Sentence[] {
