@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, trimDangling } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, trimDangling, withPercent } from '../src/ner/onnx/index.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -71,4 +71,16 @@ test('a dangling conjunction or opening punctuation is cut from the end of an en
   assert.equal(cut('Li/'), 'Li', 'trailing slash cut');
   assert.equal(cut('papilloma'), 'papilloma', 'nothing to cut');
   assert.equal(cut('/'), '/', 'never emptied');
+});
+
+test('a number that ends right before a % sign takes it', () => {
+  const text = 'Using 1% lidocaine and 2 %, about 5';
+  const grow = (a: string) => {
+    const s = withPercent(text, { start: text.indexOf(a), end: text.indexOf(a) + a.length });
+    return text.slice(s.start, s.end);
+  };
+  assert.equal(grow('1'), '1%');
+  assert.equal(grow('1%'), '1%', 'already there');
+  assert.equal(grow('2'), '2', 'a space before the sign: left alone');
+  assert.equal(grow('Using'), 'Using', 'not a number');
 });

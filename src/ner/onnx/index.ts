@@ -106,7 +106,8 @@ export class OnnxNerModel implements NerModel {
     const nTypes = this.config.types.length;
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
-      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, x))) {
+      const numeric = type === 'DOSAGE' || type === 'LAB_VALUE';
+      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, numeric ? withPercent(doc.text, x) : x))) {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
       }
     }
@@ -304,6 +305,11 @@ const DANGLING = /(?:\s+(?:and|or|of|the|with|in|to|for|by)|\s*[,;:(/])+$/i;
 export function trimDangling<S extends { start: number; end: number }>(text: string, span: S): S {
   const m = DANGLING.exec(text.slice(span.start, span.end));
   return m && m.index > 0 ? { ...span, end: span.start + m.index } : span;
+}
+
+/** A number the model ended before its "%" ("1| % lidocaine": "%" is a word of its own) takes the sign. */
+export function withPercent<S extends { start: number; end: number }>(text: string, span: S): S {
+  return text[span.end] === '%' && /[0-9]/.test(text[span.end - 1] ?? '') ? { ...span, end: span.end + 1 } : span;
 }
 
 /** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
