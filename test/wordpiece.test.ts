@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, trimDangling, withPercent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, trimDangling, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -83,4 +83,18 @@ test('a number that ends right before a % sign takes it', () => {
   assert.equal(grow('1%'), '1%', 'already there');
   assert.equal(grow('2'), '2', 'a space before the sign: left alone');
   assert.equal(grow('Using'), 'Using', 'not a number');
+});
+
+test('a dose that ends inside a dotted abbreviation runs to its end', () => {
+  const text = 'Clonidine 0.2 mg p.o. b.i.d., 10 mg q.da, 5 mg b.i.d';
+  const grow = (a: string, from = 0) => {
+    const start = text.indexOf(a, from);
+    const s = withDottedAbbreviation(text, { start, end: start + a.length });
+    return text.slice(s.start, s.end);
+  };
+  assert.equal(grow('0.2 mg p'), '0.2 mg p.o.');
+  assert.equal(grow('0.2 mg p.o. b.i'), '0.2 mg p.o. b.i.d.');
+  assert.equal(grow('0.2 mg'), '0.2 mg', 'ends after a digit: left alone');
+  assert.equal(grow('10 mg q'), '10 mg q', 'q.da is not an abbreviation of single letters');
+  assert.equal(grow('5 mg b', 40), '5 mg b.i.d', 'the text may end before the last dot');
 });

@@ -14,7 +14,7 @@ import { makeEntity } from '../../core/doc.js';
 import { MedicalNerError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { setTokenStates, type TokenStates } from '../../core/token-states.js';
-import type { Doc, Entity, EntityType } from '../../core/types.js';
+import type { Doc, Entity, EntityType, Span } from '../../core/types.js';
 import { isEntityType } from '../../core/types.js';
 import type { Piece } from '../../text/wordpiece.js';
 import { WordPieceTokenizer } from '../../text/wordpiece.js';
@@ -107,7 +107,12 @@ export class OnnxNerModel implements NerModel {
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
       const numeric = type === 'DOSAGE' || type === 'LAB_VALUE';
-      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, numeric ? withPercent(doc.text, x) : x))) {
+      const fix = (x: Span & { confidence: number }) => {
+        if (!numeric) return x;
+        const y = withPercent(doc.text, x);
+        return type === 'DOSAGE' ? withDottedAbbreviation(doc.text, y) : y;
+      };
+      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, fix(x)))) {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
       }
     }
@@ -310,6 +315,20 @@ export function trimDangling<S extends { start: number; end: number }>(text: str
 /** A number the model ended before its "%" ("1| % lidocaine": "%" is a word of its own) takes the sign. */
 export function withPercent<S extends { start: number; end: number }>(text: string, span: S): S {
   return text[span.end] === '%' && /[0-9]/.test(text[span.end - 1] ?? '') ? { ...span, end: span.end + 1 } : span;
+}
+
+const DOTTED_REST = /^(?:\.[A-Za-z])+\.?(?![A-Za-z])/;
+
+/**
+ * A dose the model ended inside a dotted abbreviation ("0.2 mg p|.o.", "500 mg b|.i.d.": each letter and dot is a
+ * word of its own to the tokenizer, and the training corpora hold no such abbreviations) runs to its end.
+ */
+export function withDottedAbbreviation<S extends { start: number; end: number }>(text: string, span: S): S {
+  const last = text[span.end - 1] ?? '';
+  const before = text[span.end - 2] ?? ' ';
+  if (!/[A-Za-z]/.test(last) || /[A-Za-z]/.test(before)) return span;
+  const m = DOTTED_REST.exec(text.slice(span.end, span.end + 12));
+  return m ? { ...span, end: span.end + m[0].length } : span;
 }
 
 /** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
