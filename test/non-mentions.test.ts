@@ -44,6 +44,15 @@ describe('non-mention rules', () => {
     });
     assert.deepEqual(dropNonMentions(text, vals).map((e) => e.text), ['120/80', '1/2', '13/40/2000']);
   });
+  it('drops de-identification placeholders of any type but GENE, keeps entities reaching past them', () => {
+    const text = 'Seen by Dr. ABCD at XYZ Hospital; the XXX eye; ABC transporter.';
+    const doc = createDoc(text);
+    const ents = ([['ABCD', 'DISEASE'], ['XYZ', 'DRUG'], ['XXX eye', 'ANATOMY'], ['ABC', 'GENE']] as const).map(([s, type]) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['XXX eye', 'ABC']);
+  });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
     assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);
