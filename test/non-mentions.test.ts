@@ -48,10 +48,19 @@ describe('non-mention rules', () => {
     const text = 'Seen by Dr. ABCD at XYZ Hospital; the XXX eye; ABC transporter.';
     const doc = createDoc(text);
     const ents = ([['ABCD', 'DISEASE'], ['XYZ', 'DRUG'], ['XXX eye', 'ANATOMY'], ['ABC', 'GENE']] as const).map(([s, type]) => {
-      const start = text.indexOf(s);
+      const start = s === 'ABC' ? text.indexOf('ABC transporter') : text.indexOf(s);
       return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
     });
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['XXX eye', 'ABC']);
+  });
+  it("drops a person's name after a title, keeps an eponym that reaches past it", () => {
+    const text = "Seen by Dr. Kaczander; Murphy's sign; Mr. Smith's pain.";
+    const doc = createDoc(text);
+    const ents = ([['Kaczander', 'DRUG'], ["Murphy's sign", 'LAB_TEST'], ['Smith', 'DISEASE'], ['pain', 'DISEASE']] as const).map(([s, type]) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ["Murphy's sign", 'pain']);
   });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
