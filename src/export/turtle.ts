@@ -66,7 +66,6 @@ function integer(n: number): string {
   return String(Math.trunc(n));
 }
 
-
 class TurtleWriter {
   private readonly subjects = new Map<string, [string, string][]>();
   add(subject: string, predicate: string, object: string): void {

@@ -14,7 +14,7 @@ import { makeEntity } from '../../core/doc.js';
 import { MedicalNerError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
 import { setTokenStates, type TokenStates } from '../../core/token-states.js';
-import type { Doc, Entity, EntityType, Span } from '../../core/types.js';
+import type { Doc, Entity, EntityType } from '../../core/types.js';
 import { isEntityType } from '../../core/types.js';
 import type { Piece } from '../../text/wordpiece.js';
 import { WordPieceTokenizer } from '../../text/wordpiece.js';
@@ -106,13 +106,7 @@ export class OnnxNerModel implements NerModel {
     const nTypes = this.config.types.length;
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
-      const numeric = type === 'DOSAGE' || type === 'LAB_VALUE';
-      const fix = (x: Span & { confidence: number }) => {
-        if (!numeric) return x;
-        const y = withPercent(doc.text, x);
-        return type === 'DOSAGE' ? withDottedAbbreviation(doc.text, y) : y;
-      };
-      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, fix(x)))) {
+      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, completeAmount(doc.text, type, x)))) {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
       }
     }
@@ -329,6 +323,13 @@ export function withDottedAbbreviation<S extends { start: number; end: number }>
   if (!/[A-Za-z]/.test(last) || /[A-Za-z]/.test(before)) return span;
   const m = DOTTED_REST.exec(text.slice(span.end, span.end + 12));
   return m ? { ...span, end: span.end + m[0].length } : span;
+}
+
+/** A dose or value the tokenizer's one-character words cut short, completed (withPercent, withDottedAbbreviation). */
+function completeAmount<S extends { start: number; end: number }>(text: string, type: string, span: S): S {
+  if (type === 'LAB_VALUE') return withPercent(text, span);
+  if (type === 'DOSAGE') return withDottedAbbreviation(text, withPercent(text, span));
+  return span;
 }
 
 /** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
