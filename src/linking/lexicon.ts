@@ -2,8 +2,8 @@
  * The in-memory lexicon, read from lexicons/lexicon.bin.gz (plus the PharmGKB rows in pharmgkb.json.gz).
  *
  * The binary file is used as is: concept fields are typed-array views, names and codes are decoded on demand,
- * and the name indexes are sorted key blobs searched by binary search, so loading is one gunzip and a scan for
- * line starts, and memory is about the size of the unpacked file. Loaded lazily and cached per directory.
+ * and the name indexes are sorted key blobs, found through hash tables built on first use, so loading is one gunzip
+ * and a scan for line starts, and memory is about the size of the unpacked file. Loaded lazily and cached per directory.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,11 +48,26 @@ function view<T extends Int8Array | Uint8Array | Uint16Array | Uint32Array>(
   return new Ctor(b.buffer, b.byteOffset, b.byteLength / Ctor.BYTES_PER_ELEMENT);
 }
 
-/** A sorted, newline-separated ASCII key blob with postings; lookup by binary search. */
+/** FNV-1a over a string's UTF-16 code units (the keys are ASCII, so it equals the hash of their bytes). */
+function hashString(q: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < q.length; i++) h = Math.imul(h ^ q.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** A sorted, newline-separated ASCII key blob with postings; lookup through a hash table built on first use. */
 export class KeyIndex {
   readonly size: number;
   private readonly off: Uint32Array;
   private readonly start: Uint32Array;
+  /** Open addressing, linear probing: key id + 1 per slot (0 empty); at most half full. */
+  private slots: Int32Array | undefined;
 
   constructor(
     private readonly blob: Buffer,
@@ -77,18 +92,33 @@ export class KeyIndex {
     return q.length - len;
   }
 
+  /** Builds the hash table now (about 0.1 s for the two indexes; servers do it at start). */
+  prepare(): void {
+    this.slots ??= this.buildSlots();
+  }
+
   /** Key id, or -1. */
   find(q: string): number {
-    let lo = 0;
-    let hi = this.size - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.compare(q, mid);
-      if (c === 0) return mid;
-      if (c < 0) hi = mid - 1;
-      else lo = mid + 1;
+    const slots = (this.slots ??= this.buildSlots());
+    const mask = slots.length - 1;
+    for (let i = hashString(q) & mask; ; i = (i + 1) & mask) {
+      const id = slots[i]! - 1;
+      if (id < 0) return -1;
+      if (this.compare(q, id) === 0) return id;
     }
-    return -1;
+  }
+
+  private buildSlots(): Int32Array {
+    let size = 2;
+    while (size < this.size * 2) size *= 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < this.size; id++) {
+      let i = hashBytes(this.blob, this.off[id]!, this.off[id + 1]! - 1) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+    return slots;
   }
 
   key(id: number): string {

@@ -380,8 +380,10 @@ export class Linker {
     return indexes;
   }
 
-  /** Builds every trigram index now (servers call it at start so that no request pays for it). */
+  /** Builds the name hash tables and every trigram index now (servers call it at start so that no request pays for it). */
   prepare(): void {
+    this.lexicon.norm.prepare();
+    this.lexicon.bag.prepare();
     if (this.fuzzy) for (const t of LINKABLE_TYPES) this.indexesFor(t);
   }
 
