@@ -112,7 +112,7 @@ describe('lexicon artifact', () => {
   });
   it('merges DOID, MONDO, HPO and MeSH terms sharing ids into one concept', () => {
     const lex = loadLexicon();
-    const hits = lex.lookupNorm(normKey('type 2 diabetes mellitus')).map((p) => p >>> 2);
+    const hits = Array.from(lex.lookupNorm(normKey('type 2 diabetes mellitus')), (p) => p >>> 2);
     assert.equal(new Set(hits).size, 1);
     const codes = lex.allCodes(hits[0]!);
     assert.deepEqual(codes.get('doid'), ['DOID:9352']);

@@ -26,6 +26,9 @@ export type Posting = number;
 export const postingConcept = (p: Posting): number => p >>> 2;
 export const postingTier = (p: Posting): NameTier => (p & 3) as NameTier;
 export const makePosting = (concept: number, tier: NameTier): Posting => concept * 4 + tier;
+/** Postings as the lookups return them: read-only, an array or a view into the index. */
+export type Postings = Readonly<ArrayLike<Posting>> & Iterable<Posting>;
+const NO_POSTINGS: Postings = Object.freeze([]);
 
 const NL = 10;
 
@@ -278,23 +281,22 @@ export class Lexicon {
     return t < 0 ? null : this.types[t]!;
   }
 
-  /** Concepts with a name whose normalised form is `key`. */
-  lookupNorm(key: string): Posting[] {
+  /** Concepts with a name whose normalised form is `key` (a view into the index when it is the only source: no copy). */
+  lookupNorm(key: string): Postings {
     const id = this.norm.find(key);
-    const out: Posting[] = id >= 0 ? Array.from(this.norm.postings(id)) : [];
     const x = this.extraNorm.get(key);
-    if (x) out.push(...x);
-    return out;
+    if (id < 0) return x ?? NO_POSTINGS;
+    const own = this.norm.postings(id);
+    return x ? [...own, ...x] : own;
   }
 
   /** Concepts with a name whose bag of words is `key` (names whose normKey already is that bag included). */
-  lookupBag(key: string): Posting[] {
-    const out = this.lookupNorm(key);
+  lookupBag(key: string): Postings {
+    const norm = this.lookupNorm(key);
     const id = this.bag.find(key);
-    if (id >= 0) out.push(...this.bag.postings(id));
     const x = this.extraBag.get(key);
-    if (x) out.push(...x);
-    return out;
+    if (id < 0 && !x) return norm;
+    return [...norm, ...(id >= 0 ? this.bag.postings(id) : NO_POSTINGS), ...(x ?? NO_POSTINGS)];
   }
 
   /** The concept's names, preferred first, PharmGKB additions last (at most `limit`). */

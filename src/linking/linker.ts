@@ -17,7 +17,7 @@
  */
 import type { CodeSystem, Codes, Doc, Entity, EntityType } from '../core/types.js';
 import { abbreviationMap } from '../text/abbreviations.js';
-import type { Lexicon, Posting } from './lexicon.js';
+import type { Lexicon, Postings } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
 import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, lookupTable, normTokens } from './normalize.js';
@@ -243,9 +243,10 @@ export class Linker {
     return { concept: c.concept, score, method: c.method, matched: c.matched, type: info.type, preferred_name: info.preferred_name, codes: info.codes, xrefs: info.xrefs };
   }
 
-  private add(best: Map<number, LinkCandidate>, postings: readonly Posting[], base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
+  private add(best: Map<number, LinkCandidate>, postings: Postings, base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
     let any = false;
-    for (const p of postings) {
+    for (let i = 0; i < postings.length; i++) {
+      const p = postings[i]!;
       const c = postingConcept(p);
       const f = this.typeFactor(c, type);
       if (f === 0) continue;
