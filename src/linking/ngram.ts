@@ -7,7 +7,8 @@
  * entity type (plus one for untyped concepts) is built on first use. Keys are numbered by trigram count, so
  * every posting list is sorted by key length and a query reads only the stretch of lengths that can reach
  * its Dice floor. Prefix filtering (as in AllPairs/PPJoin) skips most of the query's common trigrams: a key
- * with the overlap the floor needs holds enough of the rarer ones. Keys counted often enough in those lists
+ * with the overlap the floor needs holds enough of the rarer ones, and a key that can reach the IDF-weighted score
+ * holds enough of their weight (the tighter of the two bounds applies). Keys counted often enough in those lists
  * are checked against the floor with their forward trigrams (plain Dice coefficient), and the best few
  * hundred are scored with an IDF-weighted Dice coefficient.
  */
@@ -209,6 +210,11 @@ export class NgramIndex {
     const counts = (this.counts ??= new Uint16Array(this.keys.length));
     const touched = (this.touched ??= new Int32Array(this.keys.length));
     let nt = 0;
+    // A hit's IDF-weighted overlap is ≥ minScore(qw + kw)/2 with kw ≥ overlap, so ≥ minScore·qw/(2 − minScore):
+    // once the lists left to read weigh less than that, they add to counts but bring no new key.
+    let rest = 0;
+    for (let j = 0; j < m; j++) rest += this.idf[q[j]!]!;
+    const minOverlap = ((minScore * rest) / (2 - minScore)) * (1 - 1e-6);
     for (let j = 0; j < m; j++) {
       // list j is read for the lengths n with need(n) ≤ m − j + SLACK
       const top = Math.min(maxLen, Math.floor((2 * (m - j + SLACK)) / f - m + 1e-9));
@@ -220,6 +226,8 @@ export class NgramIndex {
       // counted yet cannot pass the Dice floor. Those only add to a count (fewer keys to check, same hits).
       let late = Math.max(minLen, Math.floor((2 * (m - j)) / f - m) - 1);
       while (late <= top && need(late) <= m - j) late++;
+      if (rest < minOverlap) late = minLen;
+      rest -= this.idf[t]!;
       const b = this.lowerBound(start[t]!, e, late);
       for (let p = this.lowerBound(start[t]!, b, minLen); p < b; p++) {
         const i = post[p]!;
