@@ -100,7 +100,8 @@ const MEMO_SIZE = 50_000;
 
 interface ConceptNames {
   exact: ReadonlySet<string>;
-  words: readonly string[];
+  /** Filled on first use: only the context bonus reads them. */
+  words?: readonly string[];
 }
 
 const DISEASE_MODIFIERS = new Set([
@@ -406,19 +407,27 @@ export class Linker {
   }
 
   /**
-   * A concept's first 50 names as written (for the exact-case bonus) and the distinct content words of its first
-   * curated names (for the context bonus); memoised, as disambiguation asks again and again.
+   * A concept's first 50 names as written (for the exact-case bonus) and, on first use, the distinct content words
+   * of its first curated names (for the context bonus); memoised, as disambiguation asks again and again.
    */
   private names(c: number): ConceptNames {
     let names = this.namesMemo.get(c);
     if (!names) {
+      if (this.namesMemo.size >= MEMO_SIZE) this.namesMemo.clear();
+      this.namesMemo.set(c, (names = { exact: new Set(this.lexicon.names(c, 50)) }));
+    }
+    return names;
+  }
+
+  private nameWords(c: number): readonly string[] {
+    const names = this.names(c);
+    if (!names.words) {
       const lex = this.lexicon;
       const set = new Set<string>();
       for (const n of lex.names(c, Math.min(20, lex.curatedCount(c)))) for (const w of normTokens(n)) if (w.length > 2 && !isStopWord(w) && !isGenericWord(w)) set.add(w);
-      if (this.namesMemo.size >= MEMO_SIZE) this.namesMemo.clear();
-      this.namesMemo.set(c, (names = { exact: new Set(lex.names(c, 50)), words: [...set] }));
+      names.words = [...set];
     }
-    return names;
+    return names.words;
   }
 
   /** Small bonuses that break ties: document context, exact-case name, prior. */
@@ -442,7 +451,7 @@ export class Linker {
     for (const c of band) {
       // words of the concept's curated names (not the mention's own) found elsewhere in the document
       let hits = 0;
-      for (const w of this.names(c.concept).words) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
+      for (const w of this.nameWords(c.concept)) if (!mention.has(w) && ctx.tokens.has(w)) hits++;
       c.score += Math.min(MAX_CONTEXT_BONUS, CONTEXT_BONUS * hits);
     }
   }

@@ -29,6 +29,8 @@ const GREEK_RE = /[\u0370-\u03ffµ]/g;
 const ROMAN = lookupTable({
   ii: '2', iii: '3', iv: '4', vi: '6', vii: '7', viii: '8', ix: '9', x: '10', xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15',
 });
+/** Tokens that may be Roman numerals (the rest skip the table). */
+const ROMAN_LIKE = /^[ivxIVX]+$/;
 const NUMERAL_HEADS = new Set(['type', 'class', 'grade', 'stage', 'phase', 'group', 'factor', 'degree', 'complex', 'subtype', 'form', 'level']);
 
 /** Words whose British and American forms differ in ways the suffix rules below do not catch. */
@@ -124,10 +126,10 @@ export function clearWordMemo(): void {
   wordMemo.clear();
 }
 
-function wordForm(raw: string, lower: string): string {
+function wordForm(raw: string): string {
   let t = wordMemo.get(raw);
   if (t === undefined) {
-    t = americanize(lower);
+    t = americanize(raw.toLowerCase());
     // acronyms keep a final capital S (AIDS, ARDS, and mixed-case iNOS, HbS); "NSAIDs" is a plural
     if (!(raw.length > 1 && (raw === raw.toUpperCase() || raw.endsWith('S')))) t = singularize(t);
     if (wordMemo.size >= WORD_MEMO_SIZE) wordMemo.clear();
@@ -142,11 +144,16 @@ export function normTokens(s: string): string[] {
   const out: string[] = [];
   let prev = '';
   for (const r of raw) {
-    let t = r.toLowerCase();
-    const roman = ROMAN.get(t);
-    if (roman && (t !== 'x' || NUMERAL_HEADS.has(prev))) t = roman;
-    else if ((t === 'i' || t === 'v') && NUMERAL_HEADS.has(prev)) t = t === 'i' ? '1' : '5';
-    else if (t.length > 2 && t.charCodeAt(0) >= 97) t = wordForm(r, t);
+    let t: string;
+    // most words are looked up in the memo by their raw form, without lower-casing them first
+    if (r.length > 4 || !ROMAN_LIKE.test(r)) t = r.length > 2 && r.charCodeAt(0) > 57 ? wordForm(r) : r.toLowerCase();
+    else {
+      t = r.toLowerCase();
+      const roman = ROMAN.get(t);
+      if (roman && (t !== 'x' || NUMERAL_HEADS.has(prev))) t = roman;
+      else if ((t === 'i' || t === 'v') && NUMERAL_HEADS.has(prev)) t = t === 'i' ? '1' : '5';
+      else if (t.length > 2) t = wordForm(r);
+    }
     out.push(t);
     prev = t;
   }
