@@ -335,10 +335,10 @@ export class Lexicon {
     return parseCodes(this.codesString(c));
   }
 
-  /** The Entity.codes view: one id per code system. */
-  entityCodes(c: number): Codes {
+  /** The Entity.codes view: one id per code system (from `allCodes(c)`, or the result of it when at hand). */
+  entityCodes(c: number, all = this.allCodes(c)): Codes {
     const out: Codes = {};
-    for (const [sys, ids] of this.allCodes(c)) {
+    for (const [sys, ids] of all) {
       if ((CODE_SYSTEMS as readonly string[]).includes(sys) && ids[0]) out[sys as CodeSystem] = ids[0];
     }
     return out;

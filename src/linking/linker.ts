@@ -20,7 +20,7 @@ import { abbreviationMap } from '../text/abbreviations.js';
 import type { Lexicon, Postings } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
-import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, lookupTable, normTokens } from './normalize.js';
+import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, longWordSet, lookupTable, normTokens } from './normalize.js';
 
 export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
 
@@ -44,7 +44,7 @@ export interface LinkResult extends LinkCandidate {
 /** Per-document information used for abbreviations and disambiguation. */
 export interface LinkContext {
   abbreviations: Map<string, string>;
-  /** The document's normalised words (computed on first use: most documents never need them). */
+  /** The document's normalised words of 3+ characters, all the context bonus compares (computed on first use). */
   readonly tokens: Set<string>;
 }
 
@@ -174,7 +174,7 @@ export class Linker {
     return {
       abbreviations: abbreviationMap(text),
       get tokens() {
-        return (tokens ??= new Set(normTokens(text)));
+        return (tokens ??= longWordSet(text));
       },
     };
   }
@@ -234,8 +234,9 @@ export class Linker {
     let info = this.conceptMemo.get(c.concept);
     if (!info) {
       const lex = this.lexicon;
-      const xrefs = Object.fromEntries([...lex.allCodes(c.concept)].map(([sys, ids]) => [sys, Object.freeze(ids)]));
-      info = Object.freeze({ type: lex.typeOf(c.concept), preferred_name: lex.preferredName(c.concept), codes: Object.freeze(lex.entityCodes(c.concept)), xrefs: Object.freeze(xrefs) });
+      const all = lex.allCodes(c.concept);
+      const xrefs = Object.fromEntries([...all].map(([sys, ids]) => [sys, Object.freeze(ids)]));
+      info = Object.freeze({ type: lex.typeOf(c.concept), preferred_name: lex.preferredName(c.concept), codes: Object.freeze(lex.entityCodes(c.concept, all)), xrefs: Object.freeze(xrefs) });
       if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
       this.conceptMemo.set(c.concept, info);
     }

@@ -160,6 +160,17 @@ export function normTokens(s: string): string[] {
   return out;
 }
 
+/**
+ * The distinct normalised words of three or more characters in `s`, for membership tests against normalised words
+ * of that length: it equals those words of `new Set(normTokens(s))` (the Roman numerals normTokens turns into digits
+ * stay as written here, and no normalised word of 3+ characters is one), at half the cost on a whole document.
+ */
+export function longWordSet(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const r of rawTokens(s)) if (r.length > 2) out.add(r.charCodeAt(0) > 57 ? wordForm(r) : r);
+  return out;
+}
+
 /** Level-1 key: normalised tokens joined by single spaces. */
 export function normKey(s: string): string {
   return normTokens(s).join(' ');
