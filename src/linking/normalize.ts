@@ -82,9 +82,11 @@ export function americanize(w: string): string {
   }
   if (x.length >= 6 && x.endsWith('our')) x = x.slice(0, -3) + 'or'; // tumour, colour, labour
   if (x.length >= 6 && x.endsWith('ours')) x = x.slice(0, -4) + 'ors';
-  if (x.length >= 5 && /[^aeiou](?:tre|bre)$/.test(x)) x = x.slice(0, -2) + 'er'; // centre, litre, fibre
-  if (x.length >= 5 && /(?:tres|bres)$/.test(x)) x = x.slice(0, -3) + 'ers';
-  x = x.replace(/isation/g, 'ization').replace(/(?<=[a-z]{3})is(e|ed|es|ing)$/, 'iz$1').replace(/^sulph/, 'sulf');
+  // each regular expression runs only on words with the letters it looks for (most words have none)
+  if (x.length >= 5 && x.endsWith('re') && /[^aeiou](?:tre|bre)$/.test(x)) x = x.slice(0, -2) + 'er'; // centre, litre, fibre
+  if (x.length >= 5 && x.endsWith('res') && /(?:tres|bres)$/.test(x)) x = x.slice(0, -3) + 'ers';
+  if (x.includes('is')) x = x.replace(/isation/g, 'ization').replace(/(?<=[a-z]{3})is(e|ed|es|ing)$/, 'iz$1');
+  if (x.startsWith('sulph')) x = 'sulf' + x.slice(5);
   return x;
 }
 
