@@ -16,7 +16,15 @@ export interface AbbreviationPair {
 const BEFORE_WINDOW = 1000;
 
 function isAlnum(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9]/.test(c);
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || (x >= 48 && x <= 57);
+}
+
+/** Whether `s[k]` ends a clause: ; : ( ) [ ] or a line break, or a full stop before white space. */
+function endsClause(s: string, k: number): boolean {
+  const c = s[k];
+  return c === ';' || c === ':' || c === '(' || c === ')' || c === '[' || c === ']' || c === '\n' || (c === '.' && /\s/.test(s[k + 1] ?? ''));
 }
 
 function validShort(sf: string): boolean {
@@ -43,13 +51,16 @@ export function bestLongForm(sf: string, lf: string): string | null {
   return out;
 }
 
-/** The last `n` words of the clause that ends at `before`'s end, and where they start. */
+/** The last `n` words of the clause that ends at `before`'s end, and where they start (scanned from the end). */
 function wordsBefore(before: string, n: number): [string, number] {
-  let i = before.length;
-  while (i > 0 && !/[;:()[\]\n]/.test(before[i - 1]!) && !(before[i - 1] === '.' && /\s/.test(before[i] ?? ''))) i--;
-  const starts: number[] = [];
-  for (let j = i; j < before.length; j++) if (before[j] !== ' ' && (j === i || before[j - 1] === ' ')) starts.push(j);
-  const from = starts.length > n ? starts[starts.length - n]! : (starts[0] ?? before.length);
+  let from = before.length;
+  let found = 0;
+  for (let j = before.length - 1; j >= 0 && found < n && !endsClause(before, j); j--) {
+    if (before[j] !== ' ' && (j === 0 || before[j - 1] === ' ' || endsClause(before, j - 1))) {
+      from = j;
+      found++;
+    }
+  }
   return [before.slice(from), from];
 }
 
