@@ -69,8 +69,12 @@ export class KeyIndex {
   readonly size: number;
   private readonly off: Uint32Array;
   private readonly start: Uint32Array;
-  /** Open addressing, linear probing: key id + 1 per slot (0 empty); at most half full. */
-  private slots: Int32Array | undefined;
+  /**
+   * Open addressing, linear probing, two thirds full: per slot, key id + 1 in the low `idBits` bits (0: empty) and
+   * the top bits of the key's hash above them, so a probe rarely needs to compare key bytes.
+   */
+  private slots: Uint32Array | undefined;
+  private readonly idBits: number;
 
   constructor(
     private readonly blob: Buffer,
@@ -78,6 +82,7 @@ export class KeyIndex {
     private readonly post: Uint32Array,
   ) {
     this.size = count.length;
+    this.idBits = Math.max(1, Math.ceil(Math.log2(this.size + 2)));
     this.off = lineStarts(blob, this.size);
     this.start = new Uint32Array(this.size + 1);
     for (let i = 0; i < this.size; i++) this.start[i + 1] = this.start[i]! + count[i]!;
@@ -103,23 +108,29 @@ export class KeyIndex {
   /** Key id, or -1. */
   find(q: string): number {
     const slots = (this.slots ??= this.buildSlots());
-    const mask = slots.length - 1;
-    for (let i = hashString(q) & mask; ; i = (i + 1) & mask) {
-      const id = slots[i]! - 1;
-      if (id < 0) return -1;
-      if (this.compare(q, id) === 0) return id;
+    const h = hashString(q);
+    const tag = this.tagOf(h);
+    const idMask = 2 ** this.idBits - 1;
+    for (let i = h % slots.length; ; i = i + 1 === slots.length ? 0 : i + 1) {
+      const slot = slots[i]!;
+      if (slot === 0) return -1;
+      const id = (slot & idMask) - 1;
+      if (slot - (slot & idMask) === tag && this.compare(q, id) === 0) return id;
     }
   }
 
-  private buildSlots(): Int32Array {
-    let size = 2;
-    while (size < this.size * 2) size *= 2;
-    const slots = new Int32Array(size);
-    const mask = size - 1;
+  /** The hash's top bits, in place above the id bits. */
+  private tagOf(h: number): number {
+    return (h >>> this.idBits) * 2 ** this.idBits;
+  }
+
+  private buildSlots(): Uint32Array {
+    const slots = new Uint32Array(Math.ceil(this.size * 1.5) + 1);
     for (let id = 0; id < this.size; id++) {
-      let i = hashBytes(this.blob, this.off[id]!, this.off[id + 1]! - 1) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
+      const h = hashBytes(this.blob, this.off[id]!, this.off[id + 1]! - 1);
+      let i = h % slots.length;
+      while (slots[i] !== 0) i = i + 1 === slots.length ? 0 : i + 1;
+      slots[i] = this.tagOf(h) + id + 1;
     }
     return slots;
   }
