@@ -142,6 +142,17 @@ describe('linker', () => {
     assert.equal(link('levomepromazine', 'DRUG')?.codes.mesh, 'D008728');
   });
 
+  it("fills the code systems a concept lacks from its namesakes (another source's concept with its preferred name)", () => {
+    const linker = getLinker();
+    // HPO's "Nausea" (MeSH D009325) has no ICD-10-CM code; ICD-10-CM's "Nausea" (R11.0) is a separate concept
+    const r = link('nausea', 'DISEASE')!;
+    assert.equal(linker.lexicon.allCodes(r.concept).get('icd10cm'), undefined);
+    assert.equal(r.codes.icd10cm, 'R11.0');
+    assert.deepEqual(r.xrefs.icd10cm, ['R11.0']);
+    assert.equal(r.codes.mesh, linker.lexicon.allCodes(r.concept).get('mesh')?.[0]);
+    assert.equal(r.codes.mesh, 'D009325');
+  });
+
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');

@@ -98,6 +98,8 @@ const MAX_CONTEXT_BONUS = 0.02;
 /** Bound of each memo (n-gram hits, concept name words); a full memo is simply emptied. */
 const MEMO_SIZE = 50_000;
 
+type ConceptInfo = Readonly<Pick<LinkResult, 'type' | 'preferred_name' | 'codes' | 'xrefs'>>;
+
 interface ConceptNames {
   exact: ReadonlySet<string>;
   /** Filled on first use: only the context bonus reads them. */
@@ -154,7 +156,7 @@ export class Linker {
   private readonly ngramHits = new Map<string, NgramHit[]>();
   private readonly namesMemo = new Map<number, ConceptNames>();
   /** What `result` reports about a concept (parsing its codes string is the costly part). */
-  private readonly conceptMemo = new Map<number, Readonly<Pick<LinkResult, 'type' | 'preferred_name' | 'codes' | 'xrefs'>>>();
+  private readonly conceptMemo = new Map<number, ConceptInfo>();
 
   constructor(
     readonly lexicon: Lexicon,
@@ -223,23 +225,42 @@ export class Linker {
       if (c.matched !== top.matched || c.method !== top.method) continue;
       const ct = this.lexicon.typeOf(c.concept);
       if (ct !== type && ct !== null) continue;
-      const o = this.result(c);
+      const o = this.conceptInfo(c.concept);
       for (const [sys, id] of Object.entries(o.codes) as [CodeSystem, string][]) if (!(sys in r.codes) && !(codes && sys in codes)) (codes ??= { ...r.codes })[sys] = id;
       for (const [sys, ids] of Object.entries(o.xrefs)) if (!(sys in r.xrefs) && !(xrefs && sys in xrefs)) (xrefs ??= { ...r.xrefs })[sys] = ids;
     }
     return codes || xrefs ? { ...r, codes: Object.freeze(codes ?? r.codes), xrefs: Object.freeze(xrefs ?? r.xrefs) } : r;
   }
 
-  result(c: LinkCandidate): LinkResult {
-    let info = this.conceptMemo.get(c.concept);
+  /**
+   * What a result reports about a concept (memoised: parsing its codes string is the costly part). The code systems
+   * the concept lacks are filled from its namesakes: concepts of its type (or untyped) whose preferred name is its
+   * own (ICD-10-CM's "Nausea" beside HPO's). The open sources describe one thing as separate concepts when they
+   * share no id, and the code a user needs may sit on the other one.
+   */
+  private conceptInfo(c: number): ConceptInfo {
+    let info = this.conceptMemo.get(c);
     if (!info) {
       const lex = this.lexicon;
-      const all = lex.allCodes(c.concept);
+      const all = lex.allCodes(c);
+      const type = lex.typeOf(c);
+      const namesakes = lex.lookupNorm(normTokens(lex.preferredName(c)).join(' '));
+      for (let i = 0; i < namesakes.length; i++) {
+        const o = postingConcept(namesakes[i]!);
+        const ot = lex.typeOf(o);
+        if (o === c || postingTier(namesakes[i]!) !== 0 || (ot !== type && ot !== null)) continue;
+        for (const [sys, ids] of lex.allCodes(o)) if (!all.has(sys)) all.set(sys, ids);
+      }
       const xrefs = Object.fromEntries([...all].map(([sys, ids]) => [sys, Object.freeze(ids)]));
-      info = Object.freeze({ type: lex.typeOf(c.concept), preferred_name: lex.preferredName(c.concept), codes: Object.freeze(lex.entityCodes(c.concept, all)), xrefs: Object.freeze(xrefs) });
+      info = Object.freeze({ type: lex.typeOf(c), preferred_name: lex.preferredName(c), codes: Object.freeze(lex.entityCodes(c, all)), xrefs: Object.freeze(xrefs) });
       if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
-      this.conceptMemo.set(c.concept, info);
+      this.conceptMemo.set(c, info);
     }
+    return info;
+  }
+
+  result(c: LinkCandidate): LinkResult {
+    const info = this.conceptInfo(c.concept);
     // spelled out rather than spread: this runs for every linked mention, and spreads are slow in V8
     const score = Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000;
     return { concept: c.concept, score, method: c.method, matched: c.matched, type: info.type, preferred_name: info.preferred_name, codes: info.codes, xrefs: info.xrefs };
