@@ -100,7 +100,7 @@ export class KeyIndex {
     return q.length - len;
   }
 
-  /** Builds the hash table now (about 0.1 s for the two indexes; servers do it at start). */
+  /** Builds the hash table now (about 0.15 s for the two indexes; servers do it at start). */
   prepare(): void {
     this.slots ??= this.buildSlots();
   }

@@ -155,7 +155,7 @@ export class Linker {
   /** N-gram search results by index and key: they depend on nothing else, and misses repeat across notes. */
   private readonly ngramHits = new Map<string, NgramHit[]>();
   private readonly namesMemo = new Map<number, ConceptNames>();
-  /** What `result` reports about a concept (parsing its codes string is the costly part). */
+  /** `conceptInfo` by concept. */
   private readonly conceptMemo = new Map<number, ConceptInfo>();
 
   constructor(
@@ -252,7 +252,7 @@ export class Linker {
         for (const [sys, ids] of lex.allCodes(o)) if (!all.has(sys)) all.set(sys, ids);
       }
       const xrefs = Object.fromEntries([...all].map(([sys, ids]) => [sys, Object.freeze(ids)]));
-      info = Object.freeze({ type: lex.typeOf(c), preferred_name: lex.preferredName(c), codes: Object.freeze(lex.entityCodes(c, all)), xrefs: Object.freeze(xrefs) });
+      info = Object.freeze({ type, preferred_name: lex.preferredName(c), codes: Object.freeze(lex.entityCodes(c, all)), xrefs: Object.freeze(xrefs) });
       if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
       this.conceptMemo.set(c, info);
     }
