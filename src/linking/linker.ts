@@ -20,7 +20,7 @@ import { abbreviationMap } from '../text/abbreviations.js';
 import type { Lexicon, Postings } from './lexicon.js';
 import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
-import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, longWordSet, lookupTable, normTokens } from './normalize.js';
+import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, longWordSet, lookupTable, normKey, normTokens } from './normalize.js';
 
 export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
 
@@ -244,7 +244,8 @@ export class Linker {
       const lex = this.lexicon;
       const all = lex.allCodes(c);
       const type = lex.typeOf(c);
-      const namesakes = lex.lookupNorm(normTokens(lex.preferredName(c)).join(' '));
+      const preferred = lex.preferredName(c);
+      const namesakes = lex.lookupNorm(normKey(preferred));
       for (let i = 0; i < namesakes.length; i++) {
         const o = postingConcept(namesakes[i]!);
         const ot = lex.typeOf(o);
@@ -252,7 +253,7 @@ export class Linker {
         for (const [sys, ids] of lex.allCodes(o)) if (!all.has(sys)) all.set(sys, ids);
       }
       const xrefs = Object.fromEntries([...all].map(([sys, ids]) => [sys, Object.freeze(ids)]));
-      info = Object.freeze({ type, preferred_name: lex.preferredName(c), codes: Object.freeze(lex.entityCodes(c, all)), xrefs: Object.freeze(xrefs) });
+      info = Object.freeze({ type, preferred_name: preferred, codes: Object.freeze(lex.entityCodes(c, all)), xrefs: Object.freeze(xrefs) });
       if (this.conceptMemo.size >= MEMO_SIZE) this.conceptMemo.clear();
       this.conceptMemo.set(c, info);
     }

@@ -212,9 +212,10 @@ export class NgramIndex {
     let nt = 0;
     // A hit's IDF-weighted overlap is ≥ minScore(qw + kw)/2 with kw ≥ overlap, so ≥ minScore·qw/(2 − minScore):
     // once the lists left to read weigh less than that, they add to counts but bring no new key.
-    let rest = 0;
-    for (let j = 0; j < m; j++) rest += this.idf[q[j]!]!;
-    const minOverlap = ((minScore * rest) / (2 - minScore)) * (1 - 1e-6);
+    let qw = 0;
+    for (let j = 0; j < m; j++) qw += this.idf[q[j]!]!;
+    const minOverlap = ((minScore * qw) / (2 - minScore)) * (1 - 1e-6);
+    let rest = qw;
     for (let j = 0; j < m; j++) {
       // list j is read for the lengths n with need(n) ≤ m − j + SLACK
       const top = Math.min(maxLen, Math.floor((2 * (m - j + SLACK)) / f - m + 1e-9));
@@ -239,11 +240,7 @@ export class NgramIndex {
       }
     }
     const inQuery = (this.mark ??= new Uint8Array(ALPHA ** 3));
-    let qw = 0;
-    for (let j = 0; j < m; j++) {
-      qw += this.idf[q[j]!]!;
-      inQuery[q[j]!] = 1;
-    }
+    for (let j = 0; j < m; j++) inQuery[q[j]!] = 1;
     // survivors: the exact plain Dice as the filter, the IDF-weighted one as the score (best few hundred)
     const pre: { i: number; dice: number }[] = [];
     for (let k = 0; k < nt; k++) {
