@@ -7,7 +7,10 @@
  *
  *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm-l4] [--out training/data/relations]
  *
- * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part.
+ * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part; with
+ * --windows, also every document's piece vectors (states.f32, rows of `dim` float32) and per pair the rows and roles
+ * of its pair window (<head>.<part>.win.jsonl: `rows` as [from, to) ranges of states.f32, `roles` one digit per
+ * row), for the pair layers.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +22,7 @@ import { lexiconCheckComponent } from '../src/linking/check.js';
 import { softmaxScores } from '../src/ml/linear.js';
 import { OnnxNerModel } from '../src/ner/onnx/index.js';
 import { goldDoc, labelledPairs } from '../src/relations/data.js';
-import { PairVectorizer } from '../src/relations/dense.js';
+import { PairVectorizer, pairWindow } from '../src/relations/dense.js';
 import { pairFeatures } from '../src/relations/features.js';
 import type { LrModelJson } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
@@ -29,13 +32,27 @@ const { values: args } = parseArgs({
     'model-dir': { type: 'string', default: 'models/ner-minilm-l4' },
     out: { type: 'string', default: 'training/data/relations' },
     lr: { type: 'string', default: 'models/relations-lr/model.json' },
+    windows: { type: 'boolean', default: false },
   },
 });
 const model = await OnnxNerModel.load(args['model-dir']!, { threads: 2 });
 const lr = JSON.parse(readFileSync(args.lr!, 'utf8')) as LrModelJson;
 const cues = cueLexicon(DEFAULT_RULESET);
 mkdirSync(args.out!, { recursive: true });
-const files = new Map<string, { bin: number; meta: string[]; rows: number }>();
+const files = new Map<string, { bin: number; meta: string[]; win: string[]; rows: number }>();
+const statesFile = args.windows ? openSync(join(args.out!, 'states.f32'), 'w') : undefined;
+let stateRows = 0;
+
+/** [from, to) ranges of consecutive numbers. */
+function ranges(xs: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const x of xs) {
+    const last = out[out.length - 1];
+    if (last && last[1] === x) last[1]++;
+    else out.push([x, x + 1]);
+  }
+  return out;
+}
 const t0 = performance.now();
 
 const check = lexiconCheckComponent(model.lexiconCheck);
@@ -62,10 +79,20 @@ async function addDocs(corpus: string, docs: AnnotatedDoc[], part: 'train' | 'ca
     const states = await model.encode(doc.text);
     if (!states) continue; // no pieces, so no entities
     const vectors = new PairVectorizer(states);
-    for (const { head: h, subject, object, view: pv, allowed } of labelledPairs(corpus, ad, doc)) {
+    const base = stateRows;
+    if (statesFile !== undefined) {
+      const n = states.starts.length * states.dim;
+      writeSync(statesFile, new Uint8Array(states.data.buffer, states.data.byteOffset, n * 4));
+      stateRows += states.starts.length;
+    }
+    for (const { head: h, subject, object, view: pv, sentence, allowed } of labelledPairs(corpus, ad, doc)) {
       const key = `${h.name}.${part}`;
       let f = files.get(key);
-      if (!f) files.set(key, (f = { bin: openSync(join(args.out!, `${key}.f32`), 'w'), meta: [], rows: 0 }));
+      if (!f) files.set(key, (f = { bin: openSync(join(args.out!, `${key}.f32`), 'w'), meta: [], win: [], rows: 0 }));
+      if (statesFile !== undefined) {
+        const w = pairWindow(states, subject, object, sentence);
+        f.win.push(JSON.stringify({ rows: ranges(w.pieces.map((p) => base + p)), roles: w.roles.join('') }));
+      }
       const v = new Float32Array(vectors.width);
       vectors.write(subject, object, v, 0);
       writeSync(f.bin, new Uint8Array(v.buffer));
@@ -93,10 +120,12 @@ await addDocs('ade', loadCorpus('ade', 'train'), 'train');
 await addDocs('ade', loadCorpus('ade', 'dev'), 'cal');
 await addDocs('maccrobat', loadCorpus('maccrobat', 'train'), 'train');
 await addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
+if (statesFile !== undefined) closeSync(statesFile);
 const summary: Record<string, number> = {};
 for (const [key, f] of files) {
   closeSync(f.bin);
   writeFileSync(join(args.out!, `${key}.jsonl`), f.meta.join('\n') + '\n');
+  if (statesFile !== undefined) writeFileSync(join(args.out!, `${key}.win.jsonl`), f.win.join('\n') + '\n');
   summary[key] = f.rows;
 }
 writeFileSync(join(args.out!, 'summary.json'), JSON.stringify({ model_dir: args['model-dir'], rows: summary }, null, 1) + '\n');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { tokenStates, type TokenStates } from '../src/core/token-states.js';
 import type { Doc, Entity, EntityType, Span } from '../src/core/types.js';
 import { pipeline } from '../src/pipeline.js';
-import { PAIR_PARTS, PairVectorizer } from '../src/relations/dense.js';
+import { PAIR_PARTS, PAIR_WINDOW, PairVectorizer, pairWindow, ROLE } from '../src/relations/dense.js';
 import { relationExtractor } from '../src/relations/index.js';
 
 function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
@@ -48,6 +48,33 @@ test('PairVectorizer: block maxima give the plain loops\' numbers', () => {
   }
 });
 
+test('pairWindow: the sentence\'s pieces with roles; long sentences keep both arguments within PAIR_WINDOW pieces', () => {
+  const n = 200;
+  // pieces of 2 characters with a space between: piece p is [3p, 3p + 2)
+  const st: TokenStates = { model: 'm', output: 'h', dim: 1, starts: Int32Array.from({ length: n }, (_, p) => 3 * p), ends: Int32Array.from({ length: n }, (_, p) => 3 * p + 2), data: new Float32Array(n) };
+  const span = (a: number, b: number): Span => ({ start: 3 * a, end: 3 * b - 1 }); // pieces [a, b)
+  const R = ROLE;
+  // short sentence (pieces 10–29): all of it; object before subject
+  let w = pairWindow(st, span(20, 22), span(12, 13), span(10, 30));
+  assert.deepEqual(w.pieces, Array.from({ length: 20 }, (_, k) => 10 + k));
+  assert.deepEqual(w.roles.map((r, k) => [w.pieces[k], r]).filter(([, r]) => r !== R.outside), [[12, R.object], ...[13, 14, 15, 16, 17, 18, 19].map((p) => [p, R.between]), [20, R.subject], [21, R.subject]]);
+  // long sentence, arguments close together near its start: PAIR_WINDOW pieces from the sentence's start
+  w = pairWindow(st, span(2, 3), span(8, 9), span(0, 150));
+  assert.deepEqual(w.pieces, Array.from({ length: PAIR_WINDOW }, (_, k) => k));
+  // long sentence, arguments close together in the middle: a window centred on them
+  w = pairWindow(st, span(70, 71), span(80, 82), span(0, 150));
+  assert.equal(w.pieces.length, PAIR_WINDOW);
+  assert.equal(w.pieces[0], 70 - Math.floor((PAIR_WINDOW - 12) / 2));
+  // arguments further apart than the window: pieces from just before the first and up to just after the second
+  w = pairWindow(st, span(10, 12), span(140, 141), span(0, 200));
+  assert.ok(w.pieces.length <= PAIR_WINDOW);
+  assert.ok(w.pieces.includes(10) && w.pieces.includes(11) && w.pieces.includes(140) && w.pieces.includes(144) && !w.pieces.includes(145));
+  assert.deepEqual(w.pieces, [...w.pieces].sort((a, b) => a - b));
+  assert.equal(new Set(w.pieces).size, w.pieces.length);
+  assert.equal(w.roles.filter((r) => r === R.subject).length, 2);
+  assert.equal(w.roles.filter((r) => r === R.object).length, 1);
+});
+
 function docWith(text: string, ents: [string, EntityType][]): Doc {
   const entities: Entity[] = ents.map(([t, type], i) => ({ id: `T${i + 1}`, text: t, type, start: text.indexOf(t), end: text.indexOf(t) + t.length, confidence: 1 }));
   return { text, entities, relations: [] };
@@ -75,4 +102,25 @@ test('relations-nn: seed example, direction, and the encoder pass is shared with
   assert.equal(dense.encodedHere, 1, 'the pipeline reused the NER pass');
   assert.ok(doc.relations.every((r) => r.attributes?.source === 'relations-nn'));
   await p.dispose();
+});
+
+test('relations-nn pair layers: the ddi head reads pair windows; batched and padded windows score as single ones', async () => {
+  const x = relationExtractor('relations-nn');
+  const dense = x.config.dense!;
+  const text = 'Fluconazole increases plasma levels of warfarin. Patients on aspirin, ibuprofen, naproxen, heparin, clopidogrel, digoxin or amiodarone need monitoring when rifampin or phenytoin is added.';
+  const d = docWith(text, ['Fluconazole', 'warfarin', 'aspirin', 'ibuprofen', 'naproxen', 'heparin', 'clopidogrel', 'digoxin', 'amiodarone', 'rifampin', 'phenytoin'].map((t) => [t, 'DRUG'] as [string, EntityType]));
+  const [s1, s2] = [{ start: 0, end: 49 }, { start: 50, end: text.length }];
+  const pairs = d.entities.flatMap((a) => d.entities.filter((b) => a.start < b.start && (a.start < s1.end) === (b.start < s1.end)).map((b) => ({ head: 'ddi', subject: a, object: b, sentence: a.start < s1.end ? s1 : s2 })));
+  assert.ok(pairs.length > 33, 'more pairs than one batch');
+  const all = await dense.score(d, pairs);
+  for (const p of all) {
+    assert.equal(p.length, 5);
+    assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+  }
+  assert.ok(all[0]![0]! < 0.5, `fluconazole–warfarin interacts (NONE ${all[0]![0]})`);
+  // one pair per call: no padding, a batch of one (int8 activations are quantized per call, hence the tolerance)
+  for (const i of [0, 5, pairs.length - 1]) {
+    const [alone] = await dense.score(d, [pairs[i]!]);
+    alone!.forEach((v, k) => assert.ok(Math.abs(v - all[i]![k]!) < 0.002, `pair ${i} class ${k}: ${v} vs ${all[i]![k]}`));
+  }
 });

@@ -146,9 +146,13 @@ def main():
             json.dump([[round(float(v), 5) for v in row] for row in pc], f)
     print(json.dumps(report))
     if a.out:
-        with open(os.path.join(a.out, "training-report.json"), "w") as f:
-            json.dump({"command": "python training/train_relations.py " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items()),
-                       "cal_best_threshold_f1": report}, f, indent=1)
+        # keeps what train_pair_layer.py and the calibration wrote into the same report
+        rp = os.path.join(a.out, "training-report.json")
+        prev = json.load(open(rp)) if os.path.exists(rp) else {}
+        prev.update({"command": "python training/train_relations.py " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items()),
+                     "cal_best_threshold_f1": report})
+        with open(rp, "w") as f:
+            json.dump(prev, f, indent=1)
 
 
 if __name__ == "__main__":

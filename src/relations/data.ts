@@ -181,6 +181,7 @@ export interface LabelledPair {
   subject: Entity;
   object: Entity;
   view: PairView;
+  sentence: Span;
   /** Allowed classes of the head (see pairLabeler). */
   allowed: number[];
 }
@@ -193,14 +194,14 @@ export interface LabelledPair {
 export function* labelledPairs(corpus: string, ad: AnnotatedDoc, doc: Doc): Generator<LabelledPair> {
   const heads = HEAD_DEFS.filter((h) => CORPUS_HEADS[corpus]?.includes(h.name));
   const label = pairLabeler(corpus, ad);
-  for (const { view, subject, object } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
+  for (const { view, subject, object, sentence } of sentencePairs(doc.text, doc.entities, doc.sentences!)) {
     const subjectFirst = isSubjectFirst(subject, object);
     for (const head of heads) {
       if (!headFits(head, subject, object, subjectFirst)) continue;
       const pv = pairView(view, subject, object, 5);
       if (pv.overlap) continue;
       const allowed = label(head, subject, object);
-      if (allowed) yield { head, subject, object, view: pv, allowed };
+      if (allowed) yield { head, subject, object, view: pv, sentence, allowed };
     }
   }
 }

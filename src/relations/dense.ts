@@ -4,6 +4,8 @@
  * (zeros when they touch), and the product subject ⊙ object. Training (scripts/dump-relation-pairs.ts) and run
  * time share this function, so the relation model sees the same numbers in both. The dense heads
  * (training/train_relations.py, ONNX) turn such vectors into class probabilities, mixed with relations-lr's.
+ * A pair layer (training/train_pair_layer.py) reads instead the piece vectors of a window around the pair
+ * (pairWindow), each marked with its role, and runs one more transformer layer over them before pooling.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +35,50 @@ function pieceRange(st: TokenStates, s: Span): [number, number] {
   let to = from;
   while (to < st.starts.length && st.starts[to]! < s.end) to++;
   return [from, to];
+}
+
+/** Most pieces the pair layer reads per pair (see pairWindow). */
+export const PAIR_WINDOW = 64;
+
+/** Role of a piece in a pair window (the pair layer adds one learned vector per role). 0 is padding. */
+export const ROLE = { pad: 0, outside: 1, subject: 2, object: 3, between: 4 } as const;
+
+/**
+ * The pieces a pair layer reads for one pair, and each one's role: the sentence's pieces; where the sentence has
+ * more than PAIR_WINDOW, a window around the two arguments (extended evenly into the sentence), and where the
+ * arguments lie further apart than that, the PAIR_WINDOW / 2 pieces from a few before the first argument and those up
+ * to a few after the second.
+ */
+export function pairWindow(st: TokenStates, subject: Span, object: Span, sentence: Span): { pieces: number[]; roles: number[] } {
+  const [s0, s1] = pieceRange(st, sentence);
+  const sr = pieceRange(st, subject);
+  const or = pieceRange(st, object);
+  const [a, b] = sr[0] <= or[0] ? [sr, or] : [or, sr];
+  const lo = Math.min(s0, a[0]);
+  const hi = Math.max(s1, b[1]);
+  let pieces: number[] = [];
+  const take = (from: number, to: number) => {
+    for (let p = Math.max(from, lo); p < Math.min(to, hi); p++) pieces.push(p);
+  };
+  if (hi - lo <= PAIR_WINDOW) take(lo, hi);
+  else if (b[1] - a[0] <= PAIR_WINDOW) {
+    const spare = PAIR_WINDOW - (b[1] - a[0]);
+    let from = a[0] - Math.floor(spare / 2);
+    let to = b[1] + Math.ceil(spare / 2);
+    if (from < lo) [to, from] = [to + lo - from, lo];
+    if (to > hi) [from, to] = [Math.max(lo, from - (to - hi)), hi];
+    take(from, to);
+  } else {
+    const half = PAIR_WINDOW / 2;
+    take(a[0] - 4, a[0] - 4 + half);
+    const from = Math.max(b[1] + 4 - half, pieces[pieces.length - 1]! + 1);
+    take(from, b[1] + 4);
+    pieces = pieces.slice(0, PAIR_WINDOW);
+  }
+  const roles = pieces.map((p) =>
+    p >= sr[0] && p < sr[1] ? ROLE.subject : p >= or[0] && p < or[1] ? ROLE.object : p >= a[1] && p < b[0] ? ROLE.between : ROLE.outside,
+  );
+  return { pieces, roles };
 }
 
 /** Pieces per block of the precomputed maxima (the between part reads whole blocks where it can). */
@@ -135,7 +181,11 @@ export interface DenseConfig {
   hidden_output: string;
   /** Weight of the dense head's class probabilities; the logistic-regression head of the same name gets the rest. */
   mix: number;
-  /** Per head: its ONNX file ([n, PAIR_PARTS × dim] → class probabilities), and the mixture's Platt scaling and thresholds. */
+  /**
+   * Per head: its ONNX file, and the mixture's Platt scaling and thresholds. A file reads either `pair` ([n,
+   * PAIR_PARTS × dim] pair vectors: an MLP head) or `states` [n, len, dim] and `roles` [n, len] (a pair layer, over
+   * the pairWindow of each pair); both give class probabilities.
+   */
   heads: Record<string, { file: string; calibration: Record<string, [number, number]>; threshold: Record<string, number> }>;
 }
 
@@ -143,7 +193,12 @@ export interface DensePair {
   head: string;
   subject: Span;
   object: Span;
+  /** The sentence both lie in (a pair layer reads its pieces). */
+  sentence: Span;
 }
+
+/** Pair windows per onnxruntime call of a pair layer (sorted by length, so little padding). */
+const WINDOW_BATCH = 8;
 
 /**
  * The dense heads, loaded on first use. Piece vectors come from the Doc when the pipeline's NER model left
@@ -199,6 +254,10 @@ export class DenseHeads {
     for (const [head, session] of sessions) {
       const idx = pairs.flatMap((p, i) => (p.head === head ? [i] : []));
       if (!idx.length) continue;
+      if (session.inputNames.includes('states')) {
+        await this.scoreWindows(session, states, idx.map((i) => pairs[i]!), (r, p) => (out[idx[r]!] = p));
+        continue;
+      }
       const input = new Float32Array(idx.length * width);
       idx.forEach((i, r) => vectors.write(pairs[i]!.subject, pairs[i]!.object, input, r * width));
       const res = await session.run({ pair: new ort.Tensor('float32', input, [idx.length, width]) });
@@ -207,6 +266,45 @@ export class DenseHeads {
       idx.forEach((i, r) => (out[i] = probs.slice(r * k, (r + 1) * k)));
     }
     return out;
+  }
+
+  /**
+   * Input buffers of the pair layers, reused: a fresh one per batch grew peak RSS by tens of MB. onnxruntime reads
+   * them while a run is awaited, so a call that finds them in use (documents scored concurrently) takes its own.
+   */
+  private windowBuffers: { states: Float32Array; roles: BigInt64Array } | undefined;
+
+  /** A pair layer's class probabilities: pair windows batched by length; `set(r, probs)` for pairs[r]. */
+  private async scoreWindows(session: ort.InferenceSession, st: TokenStates, pairs: readonly DensePair[], set: (r: number, probs: Float32Array) => void): Promise<void> {
+    const d = st.dim;
+    let buffers = this.windowBuffers;
+    this.windowBuffers = undefined;
+    if (!buffers || buffers.states.length < WINDOW_BATCH * PAIR_WINDOW * d) {
+      buffers = { states: new Float32Array(WINDOW_BATCH * PAIR_WINDOW * d), roles: new BigInt64Array(WINDOW_BATCH * PAIR_WINDOW) };
+    }
+    const windows = pairs.map((p) => pairWindow(st, p.subject, p.object, p.sentence));
+    const order = windows.map((_, r) => r).sort((a, b) => windows[a]!.pieces.length - windows[b]!.pieces.length);
+    try {
+      for (let b = 0; b < order.length; b += WINDOW_BATCH) {
+        const rs = order.slice(b, b + WINDOW_BATCH);
+        const len = Math.max(1, windows[rs[rs.length - 1]!]!.pieces.length); // a text whose pieces hold no entity text gives empty windows
+        const x = buffers.states.subarray(0, rs.length * len * d).fill(0);
+        const roles = buffers.roles.subarray(0, rs.length * len).fill(0n);
+        rs.forEach((r, j) => {
+          const w = windows[r]!;
+          w.pieces.forEach((p, t) => {
+            x.set(st.data.subarray(p * d, (p + 1) * d), (j * len + t) * d);
+            roles[j * len + t] = BigInt(w.roles[t]!);
+          });
+        });
+        const res = await session.run({ states: new ort.Tensor('float32', x, [rs.length, len, d]), roles: new ort.Tensor('int64', roles, [rs.length, len]) });
+        const probs = res.probs!.data as Float32Array;
+        const k = probs.length / rs.length;
+        rs.forEach((r, j) => set(r, probs.slice(j * k, (j + 1) * k)));
+      }
+    } finally {
+      this.windowBuffers = buffers;
+    }
   }
 
   private async loadSessions(): Promise<Map<string, ort.InferenceSession>> {

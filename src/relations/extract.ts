@@ -143,10 +143,10 @@ export class RelationExtractor {
     const entities = doc.entities.filter((e) => e.id);
     if (entities.length < 2) return [];
     const pairs: (DensePair & { key: string })[] = [];
-    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) {
+    for (const { subject, object, sentence } of sentencePairs(doc.text, entities, sentences)) {
       const subjectFirst = isSubjectFirst(subject, object);
       for (const h of this.headsFor(subject, object, subjectFirst)) {
-        if (heads.has(h.name) && !argumentsOverlap(subject, object)) pairs.push({ head: h.name, subject, object, key: denseKey(subject, object, h.name) });
+        if (heads.has(h.name) && !argumentsOverlap(subject, object)) pairs.push({ head: h.name, subject, object, sentence, key: denseKey(subject, object, h.name) });
       }
     }
     const probs = await heads.score(doc, pairs);
