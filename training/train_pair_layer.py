@@ -25,11 +25,12 @@ ROLES = 5  # pad, outside, subject, object, between
 
 
 class PairLayer(nn.Module):
-    def __init__(self, layer, d, k, hidden, dropout):
+    def __init__(self, layers, d, k, hidden, dropout):
         super().__init__()
         self.role = nn.Embedding(ROLES, d)
         nn.init.zeros_(self.role.weight)  # starts as the encoder layer on the unmarked vectors
-        self.layer = layer
+        self.layer = layers[0]
+        self.extra = nn.ModuleList(layers[1:])
         self.norm = nn.LayerNorm(4 * d)
         self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(4 * d, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, k))
 
@@ -37,6 +38,8 @@ class PairLayer(nn.Module):
         mask = roles > 0
         bias = (~mask).to(states.dtype)[:, None, None, :] * -10000.0
         h = self.layer(states + self.role(roles), bias, False)
+        for layer in self.extra:
+            h = layer(h, bias, False)
 
         def mean_of(r):
             m = (roles == r).to(h.dtype).unsqueeze(-1)
@@ -101,6 +104,7 @@ def main():
     # drug_disease's pair layer gained less than the +1.0 cal F1 set beforehand, location's pairs are the many of clinical
     # notes (a layer per pair would cost too much there): both stay MLP heads (train_relations.py)
     ap.add_argument("--heads", default="ddi,chemprot")
+    ap.add_argument("--depth", type=int, default=1, help="transformer layers per pair (the first from --init, the others start as the identity)")
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=32)
@@ -123,16 +127,24 @@ def main():
         rng = np.random.default_rng(a.seed)
         meta, rows, roles = load_part(a.data, head, "train")
         metac, rowsc, rolesc = load_part(a.data, head, "cal")
-        layer = Layer(cfg)
-        layer.load_state_dict({k[len(prefix):]: v for k, v in ck["model"].items() if k.startswith(prefix)})
-        model = PairLayer(layer, cfg.hidden, len(classes), a.hidden, a.dropout)
+        layers = [Layer(cfg) for _ in range(a.depth)]
+        layers[0].load_state_dict({k[len(prefix):]: v for k, v in ck["model"].items() if k.startswith(prefix)})
+        for extra in layers[1:]:
+            # a further layer starts as (nearly) the identity: no attention or feed-forward output, plain layer norms
+            extra.load_state_dict(layers[0].state_dict())
+            for lin in (extra.ao, extra.ff2):
+                nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
+            for ln in (extra.ln1, extra.ln2):
+                nn.init.ones_(ln.weight); nn.init.zeros_(ln.bias)
+        model = PairLayer(layers, cfg.hidden, len(classes), a.hidden, a.dropout)
         allowed = np.zeros((len(meta), len(classes)), dtype=np.float32)
         for i, m in enumerate(meta):
             allowed[i, m["allowed"]] = 1
         A = torch.from_numpy(allowed)
         lrp = np.array([m["lr"] for m in metac])
-        opt = torch.optim.AdamW([{"params": model.layer.parameters(), "lr": a.lr},
-                                 {"params": [p for n, p in model.named_parameters() if not n.startswith("layer.")], "lr": a.head_lr}],
+        is_layer = lambda n: n.startswith("layer.") or n.startswith("extra.")
+        opt = torch.optim.AdamW([{"params": [p for n, p in model.named_parameters() if is_layer(n)], "lr": a.lr},
+                                 {"params": [p for n, p in model.named_parameters() if not is_layer(n)], "lr": a.head_lr}],
                                 weight_decay=1e-2)
         lengths = [len(r) for r in rows]
         steps = a.epochs * ((len(rows) + a.batch - 1) // a.batch)

@@ -197,8 +197,12 @@ export interface DensePair {
   sentence: Span;
 }
 
-/** Pair windows per onnxruntime call of a pair layer (sorted by length, so little padding). */
-const WINDOW_BATCH = 8;
+/**
+ * Pair windows per onnxruntime call of a pair layer (sorted by length, so little padding). Small batches keep peak
+ * RSS down: the bench pipeline peaked at 391–410 MB with 8 windows per call, 384–385 with 4 at the same speed, and
+ * 379–381 with 2 but slower.
+ */
+const WINDOW_BATCH = 4;
 
 /**
  * The dense heads, loaded on first use. Piece vectors come from the Doc when the pipeline's NER model left
