@@ -53,11 +53,10 @@ test('pairWindow: the sentence\'s pieces with roles; long sentences keep both ar
   // pieces of 2 characters with a space between: piece p is [3p, 3p + 2)
   const st: TokenStates = { model: 'm', output: 'h', dim: 1, starts: Int32Array.from({ length: n }, (_, p) => 3 * p), ends: Int32Array.from({ length: n }, (_, p) => 3 * p + 2), data: new Float32Array(n) };
   const span = (a: number, b: number): Span => ({ start: 3 * a, end: 3 * b - 1 }); // pieces [a, b)
-  const R = ROLE;
   // short sentence (pieces 10–29): all of it; object before subject
   let w = pairWindow(st, span(20, 22), span(12, 13), span(10, 30));
   assert.deepEqual(w.pieces, Array.from({ length: 20 }, (_, k) => 10 + k));
-  assert.deepEqual(w.roles.map((r, k) => [w.pieces[k], r]).filter(([, r]) => r !== R.outside), [[12, R.object], ...[13, 14, 15, 16, 17, 18, 19].map((p) => [p, R.between]), [20, R.subject], [21, R.subject]]);
+  assert.deepEqual(w.roles.map((r, k) => [w.pieces[k], r]).filter(([, r]) => r !== ROLE.outside), [[12, ROLE.object], ...[13, 14, 15, 16, 17, 18, 19].map((p) => [p, ROLE.between]), [20, ROLE.subject], [21, ROLE.subject]]);
   // long sentence, arguments close together near its start: PAIR_WINDOW pieces from the sentence's start
   w = pairWindow(st, span(2, 3), span(8, 9), span(0, 150));
   assert.deepEqual(w.pieces, Array.from({ length: PAIR_WINDOW }, (_, k) => k));
@@ -71,8 +70,8 @@ test('pairWindow: the sentence\'s pieces with roles; long sentences keep both ar
   assert.ok(w.pieces.includes(10) && w.pieces.includes(11) && w.pieces.includes(140) && w.pieces.includes(144) && !w.pieces.includes(145));
   assert.deepEqual(w.pieces, [...w.pieces].sort((a, b) => a - b));
   assert.equal(new Set(w.pieces).size, w.pieces.length);
-  assert.equal(w.roles.filter((r) => r === R.subject).length, 2);
-  assert.equal(w.roles.filter((r) => r === R.object).length, 1);
+  assert.equal(w.roles.filter((r) => r === ROLE.subject).length, 2);
+  assert.equal(w.roles.filter((r) => r === ROLE.object).length, 1);
 });
 
 function docWith(text: string, ents: [string, EntityType][]): Doc {
