@@ -101,8 +101,8 @@ def main():
     ap.add_argument("--init", default="training/runs/l4/best.pt", help="NER checkpoint whose layer starts each pair layer")
     ap.add_argument("--layer", type=int, default=3, help="index of that layer (the one after the dumped hidden output)")
     ap.add_argument("--out", default="")
-    # drug_disease's pair layer gained less than the +1.0 cal F1 set beforehand, location's pairs are the many of clinical
-    # notes (a layer per pair would cost too much there): both stay MLP heads (train_relations.py)
+    # drug_disease's pair layer gained less than the +1.0 cal F1 set beforehand, and location's pairs are most of a
+    # clinical note's pairs (a layer per pair would cost too much there): both stay MLP heads (train_relations.py)
     ap.add_argument("--heads", default="ddi,chemprot")
     ap.add_argument("--depth", type=int, default=1, help="transformer layers per pair (the first from --init, the others start as the identity)")
     ap.add_argument("--hidden", type=int, default=256)
