@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from model import Cfg, Layer
-from train_relations import HEADS, cal_scores
+from train_relations import HEADS, cal_scores, command_line, export_head, merge_report, report_shipped, write_cal_probs
 
 ROLES = 5  # pad, outside, subject, object, between
 
@@ -166,21 +166,10 @@ def main():
             print(head, json.dumps(row), f"{time.time() - t0:.0f}s", flush=True)
         report[head] = row
         if a.out:
-            os.makedirs(a.out, exist_ok=True)
-            fp32 = os.path.join(a.out, f"{head}.fp32.onnx")
-            dst = os.path.join(a.out, f"{head}.onnx")
             model.eval()
-            ex = batch(states, rowsc, rolesc, [0, 1])
-            torch.onnx.export(model, ex, fp32, input_names=["states", "roles"], output_names=["probs"],
-                              dynamic_axes={"states": {0: "n", 1: "len"}, "roles": {0: "n", 1: "len"}, "probs": {0: "n"}},
-                              opset_version=17, dynamo=False)
+            dst = export_head(model, batch(states, rowsc, rolesc, [0, 1]), ["states", "roles"],
+                              {"states": {0: "n", 1: "len"}, "roles": {0: "n", 1: "len"}}, a.out, head, a.int8, per_channel=True)
             import onnxruntime as ort
-            if a.int8:
-                from onnxruntime.quantization import QuantType, quantize_dynamic
-                quantize_dynamic(fp32, dst, weight_type=QuantType.QInt8, per_channel=True)
-                os.remove(fp32)
-            else:
-                os.replace(fp32, dst)
             sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
             order = np.argsort([len(r) for r in rowsc])
             pq = np.zeros_like(pc)
@@ -188,21 +177,13 @@ def main():
                 idx = order[b:b + 64]
                 x, r = batch(states, rowsc, rolesc, idx)
                 pq[idx] = sess.run(None, {"states": x.numpy(), "roles": r.numpy()})[0]
-            for pred, r in cal_scores(head, pq, lrp, metac, "onnx").items():
-                report[head][pred].update(onnx=r["onnx"], onnx_avg=r["onnx_avg"])
-            print(head, "shipped file:", json.dumps({k: v for k, v in report[head].items() if k != "epoch"}), flush=True)
+            report_shipped(head, pq, lrp, metac, report)
             pc = pq
-        with open(os.path.join(a.data, f"{head}.cal.nn.json"), "w") as f:
-            json.dump([[round(float(v), 5) for v in row] for row in pc], f)
+        write_cal_probs(a.data, head, pc)
     print(json.dumps(report))
     if a.out:
-        # beside train_relations.py's report (the MLP heads of the same folder), which this keeps
-        rp = os.path.join(a.out, "training-report.json")
-        prev = json.load(open(rp)) if os.path.exists(rp) else {}
-        prev["pair_layers"] = {"command": "python training/train_pair_layer.py " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items()),
-                               "cal_best_threshold_f1": report}
-        with open(rp, "w") as f:
-            json.dump(prev, f, indent=1)
+        # beside train_relations.py's report (the MLP heads of the same folder)
+        merge_report(a.out, {"pair_layers": {"command": command_line("train_pair_layer.py", a), "cal_best_threshold_f1": report}})
 
 
 if __name__ == "__main__":

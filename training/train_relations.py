@@ -73,6 +73,48 @@ def cal_scores(head, probs, lrp, metac, name):
     return out
 
 
+def export_head(model, example, input_names, dynamic_axes, out, head, int8, per_channel=False):
+    """ONNX export of one head to <out>/<head>.onnx, int8 weights by dynamic quantization when `int8`; returns the path."""
+    os.makedirs(out, exist_ok=True)
+    fp32 = os.path.join(out, f"{head}.fp32.onnx")
+    dst = os.path.join(out, f"{head}.onnx")
+    torch.onnx.export(model, example, fp32, input_names=input_names, output_names=["probs"],
+                      dynamic_axes={**dynamic_axes, "probs": {0: "n"}}, opset_version=17, dynamo=False)
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        quantize_dynamic(fp32, dst, weight_type=QuantType.QInt8, per_channel=per_channel)
+        os.remove(fp32)
+    else:
+        os.replace(fp32, dst)
+    return dst
+
+
+def report_shipped(head, probs, lrp, metac, report):
+    """Adds the shipped file's cal scores (alone and averaged with relations-lr) to report[head] and prints them."""
+    for pred, r in cal_scores(head, probs, lrp, metac, "onnx").items():
+        report[head][pred].update(onnx=r["onnx"], onnx_avg=r["onnx_avg"])
+    print(head, "shipped file:", json.dumps({k: v for k, v in report[head].items() if k != "epoch"}), flush=True)
+
+
+def write_cal_probs(data, head, probs):
+    """The cal part's class probabilities, for scripts/calibrate-relations-nn.ts (mixing with relations-lr, Platt, thresholds)."""
+    with open(os.path.join(data, f"{head}.cal.nn.json"), "w") as f:
+        json.dump([[round(float(v), 5) for v in row] for row in probs], f)
+
+
+def merge_report(out, entries):
+    """Writes `entries` into <out>/training-report.json, keeping what the other trainer and the calibration wrote there."""
+    rp = os.path.join(out, "training-report.json")
+    prev = json.load(open(rp)) if os.path.exists(rp) else {}
+    prev.update(entries)
+    with open(rp, "w") as f:
+        json.dump(prev, f, indent=1)
+
+
+def command_line(script, a):
+    return f"python training/{script} " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="training/data/relations")
@@ -123,36 +165,15 @@ def main():
         if a.out:
             # int8 weights (dynamic quantization): a quarter of the size and memory; the cal probabilities handed to
             # the calibration come from onnxruntime on the shipped file, so they are what the runtime computes
-            os.makedirs(a.out, exist_ok=True)
-            fp32 = os.path.join(a.out, f"{head}.fp32.onnx")
-            dst = os.path.join(a.out, f"{head}.onnx")
-            torch.onnx.export(model, (Xc[:2],), fp32, input_names=["pair"], output_names=["probs"],
-                              dynamic_axes={"pair": {0: "n"}, "probs": {0: "n"}}, opset_version=17, dynamo=False)
-            if a.int8:
-                from onnxruntime.quantization import QuantType, quantize_dynamic
-                quantize_dynamic(fp32, dst, weight_type=QuantType.QInt8)
-                os.remove(fp32)
-            else:
-                os.replace(fp32, dst)
+            dst = export_head(model, (Xc[:2],), ["pair"], {"pair": {0: "n"}}, a.out, head, a.int8)
             import onnxruntime as ort
             sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
-            pq = sess.run(None, {"pair": xc})[0]
-            for pred, r in cal_scores(head, pq, lrp, metac, "onnx").items():
-                report[head][pred].update(onnx=r["onnx"], onnx_avg=r["onnx_avg"])
-            print(head, "shipped file:", json.dumps({k: v for k, v in report[head].items() if k != "epoch"}), flush=True)
-            pc = pq
-        # the cal part's class probabilities, for scripts/calibrate-relations-nn.ts (mixing with relations-lr, Platt, thresholds)
-        with open(os.path.join(a.data, f"{head}.cal.nn.json"), "w") as f:
-            json.dump([[round(float(v), 5) for v in row] for row in pc], f)
+            pc = sess.run(None, {"pair": xc})[0]
+            report_shipped(head, pc, lrp, metac, report)
+        write_cal_probs(a.data, head, pc)
     print(json.dumps(report))
     if a.out:
-        # keeps what train_pair_layer.py and the calibration wrote into the same report
-        rp = os.path.join(a.out, "training-report.json")
-        prev = json.load(open(rp)) if os.path.exists(rp) else {}
-        prev.update({"command": "python training/train_relations.py " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items()),
-                     "cal_best_threshold_f1": report})
-        with open(rp, "w") as f:
-            json.dump(prev, f, indent=1)
+        merge_report(a.out, {"command": command_line("train_relations.py", a), "cal_best_threshold_f1": report})
 
 
 if __name__ == "__main__":
