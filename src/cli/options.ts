@@ -14,7 +14,7 @@ export const MODEL_FLAGS = {
   ...LLM_FLAGS,
 } as const satisfies ParseArgsConfig['options'];
 
-export const MODEL_USAGE = `  --model <name>            NER model (default: best shipped; 'baseline' always available)
+export const MODEL_USAGE = `  --model <name>            NER model (default: best shipped; 'baseline' always available; '<model>:<corpus>' a corpus head, see 'medical-ner models')
   --relation-model <name>   relation model
   --models-dir <dir>        load models from this folder
 ${LLM_USAGE}`;

@@ -8,6 +8,7 @@ import type { AnnotatedDoc } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
 import { MedicalNerError } from '../core/errors.js';
 import { listCorpora, loadCorpus } from '../corpora/index.js';
+import { nerModels } from '../ner/model.js';
 import { NER_STEPS, pipeline } from '../pipeline.js';
 import { EntityScorer } from './score.js';
 import type { Prf } from './score.js';
@@ -20,6 +21,8 @@ export const NER_EVAL_CORPORA = ['bc5cdr', 'ncbi-disease', 'bc2gm', 'jnlpba', 'a
 export interface CorpusScore {
   corpus: string;
   split: string;
+  /** The model that scored it (with `<model>:corpus`, the corpus head used). */
+  model: string;
   docs: number;
   types: string[];
   strict: ReturnType<EntityScorer['report']>;
@@ -54,6 +57,13 @@ const row = (label: string, s: Prf | { precision: number; recall: number; f1: nu
   pct(l.f1),
 ];
 
+/** `<model>:corpus` scores each corpus with the model's head for that corpus (`<model>:<corpus>`), where it has one. */
+export function modelForCorpus(model: string, corpus: string): string {
+  if (!model.endsWith(':corpus')) return model;
+  const base = model.slice(0, -':corpus'.length);
+  return nerModels.has(`${base}:${corpus}`) ? `${base}:${corpus}` : base;
+}
+
 export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
   const model = options.model ?? 'baseline';
   const split = options.split ?? 'test';
@@ -68,12 +78,13 @@ export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
     let docs = loadCorpus(corpus, split);
     if (options.limit) docs = docs.slice(0, options.limit);
     const t0 = performance.now();
-    const { scorer, types } = await scoreNer(model, docs, options.modelsDir);
+    const used = modelForCorpus(model, corpus);
+    const { scorer, types } = await scoreNer(used, docs, options.modelsDir);
     const strict = scorer.report('strict');
     const lenient = scorer.report('lenient');
-    results.push({ corpus, split, docs: docs.length, types, strict, lenient, seconds: (performance.now() - t0) / 1000 });
+    results.push({ corpus, split, model: used, docs: docs.length, types, strict, lenient, seconds: (performance.now() - t0) / 1000 });
     tables.push({
-      title: `NER ${corpus} ${split} (${docs.length} docs, model ${model})`,
+      title: `NER ${corpus} ${split} (${docs.length} docs, model ${used})`,
       header,
       rows: [
         ...types.map((t) => row(t, strict.perType[t] ?? zero, lenient.perType[t] ?? zero)),
@@ -84,8 +95,8 @@ export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
   }
   tables.unshift({
     title: `NER summary, model ${model}, split ${split} (F1 in %)`,
-    header: ['corpus', 'docs', 'types', 'micro F1 strict', 'micro F1 lenient', 'macro F1 strict', 'seconds'],
-    rows: results.map((r) => [r.corpus, r.docs, r.types.join(','), pct(r.strict.micro.f1), pct(r.lenient.micro.f1), pct(r.strict.macro.f1), Number(r.seconds.toFixed(1))]),
+    header: ['corpus', 'model', 'docs', 'types', 'micro F1 strict', 'micro F1 lenient', 'macro F1 strict', 'seconds'],
+    rows: results.map((r) => [r.corpus, r.model, r.docs, r.types.join(','), pct(r.strict.micro.f1), pct(r.lenient.micro.f1), pct(r.strict.macro.f1), Number(r.seconds.toFixed(1))]),
   });
   return { task: 'ner', tables, data: { model, split, results } };
 }

@@ -5,6 +5,12 @@
  *
  * Long texts are cut into windows of `max_length` pieces with overlap; each piece takes its tags from
  * the window where it sits farthest from an edge, so no text is ever silently truncated.
+ *
+ * A model may also ship corpus heads, `heads/<corpus>.onnx`: its last encoder layer and tagging head trained on
+ * one corpus alone, over the `hidden_output` vectors of the layer below, so entities follow that corpus's
+ * annotation conventions (as scispaCy ships a model per corpus). They are models of their own name,
+ * `<model>:<corpus>`, and replace the shared head's logits for the types that corpus annotates (`heads/heads.json`);
+ * the other types keep the shared head's (training/train_corpus_heads.py).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +56,8 @@ export interface OnnxNerOptions {
   threads?: number;
   /** Use this .onnx file instead of `<dir>/model.onnx` (same tokenizer and config; used by the benchmark). */
   modelFile?: string;
+  /** A corpus head, `<dir>/heads/<head>.onnx`, in place of the shared tagging head. */
+  head?: string;
 }
 
 interface Window {
@@ -66,7 +74,8 @@ export class OnnxNerModel implements NerModel {
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly config: OnnxNerConfig,
-    private readonly opts: Required<OnnxNerOptions>,
+    private readonly opts: Required<Omit<OnnxNerOptions, 'head'>>,
+    private readonly head?: CorpusHead,
   ) {
     this.types = config.types.filter(isEntityType);
     if (config.lexicon_check) this.lexiconCheck = config.lexicon_check;
@@ -83,17 +92,21 @@ export class OnnxNerModel implements NerModel {
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
     const threads = opts.threads ?? 2;
-    const session = await ort.InferenceSession.create(modelFile, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-    return new OnnxNerModel(config.name, session, tokenizer, config, {
-      stride: opts.stride ?? config.stride ?? Math.floor(config.max_length / 4),
-      batchSize: opts.batchSize ?? 8,
-      threads,
-      modelFile,
-    });
+    const sessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+    let head: CorpusHead | undefined;
+    if (opts.head !== undefined) {
+      const entry = corpusHeadIndex(dir)[opts.head];
+      if (!entry || !config.hidden_output) {
+        throw new MedicalNerError('MODEL_NOT_FOUND', `model ${config.name} has no corpus head "${opts.head}"; it has: ${corpusHeads(dir).join(', ') || '(none)'}`);
+      }
+      const own = new Uint8Array(config.types.length);
+      config.types.forEach((t, i) => (own[i] = entry.types.includes(t) ? 1 : 0));
+      head = { name: opts.head, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), sessionOptions) };
+    }
+    const session = await ort.InferenceSession.create(modelFile, sessionOptions);
+    if (head && !session.outputNames.includes(config.hidden_output!)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${config.hidden_output} for its corpus heads`);
+    const options = { stride: opts.stride ?? config.stride ?? Math.floor(config.max_length / 4), batchSize: opts.batchSize ?? 8, threads, modelFile };
+    return new OnnxNerModel(config.name, session, tokenizer, config, options, head);
   }
 
   async predict(doc: Doc, types: ReadonlySet<EntityType>): Promise<Entity[]> {
@@ -107,7 +120,7 @@ export class OnnxNerModel implements NerModel {
     const out: Entity[] = [];
     for (const [type, ti] of wanted) {
       for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, completeAmount(doc.text, type, x)))) {
-        out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.name } }));
+        out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.head ? `${this.name}:${this.head.name}` : this.name } }));
       }
     }
     return resolveCrossTypeClashes(out);
@@ -143,7 +156,9 @@ export class OnnxNerModel implements NerModel {
     const nTypes = this.config.types.length;
     const probs = new Float32Array(pieces.length * nTypes * 3);
     const bestMargin = new Int32Array(pieces.length).fill(-1);
-    const hiddenName = keepStates && this.config.hidden_output && this.session.outputNames.includes(this.config.hidden_output) ? this.config.hidden_output : undefined;
+    const out = this.config.hidden_output;
+    // the corpus head reads the hidden output, so it is fetched for it even when the states are not kept
+    const hiddenName = (keepStates || this.head) && out !== undefined && this.session.outputNames.includes(out) ? out : undefined;
     let states: TokenStates | undefined;
     const cls = this.config.cls_id ?? this.tokenizer.id('[CLS]');
     const sep = this.config.sep_id ?? this.tokenizer.id('[SEP]');
@@ -165,9 +180,10 @@ export class OnnxNerModel implements NerModel {
         attention_mask: new ort.Tensor('int64', mask, [batch.length, seq]),
       };
       const result = await this.session.run(feeds, hiddenName ? [this.config.output, hiddenName] : [this.config.output]);
-      const logits = result[this.config.output]!.data as Float32Array;
       const hidden = hiddenName ? result[hiddenName]! : undefined;
-      if (hidden && hiddenName && !states) {
+      const logits = result[this.config.output]!.data as Float32Array;
+      const headLogits = this.head ? ((await this.head.session.run({ hidden: hidden!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
+      if (hidden && hiddenName && keepStates && !states) {
         const dim = hidden.dims[2]!;
         const n = pieces.length * dim;
         const data = pooled ? this.borrow(n) : new Float32Array(n);
@@ -181,7 +197,7 @@ export class OnnxNerModel implements NerModel {
           bestMargin[p] = margin;
           for (let t = 0; t < nTypes; t++) {
             const src = ((r * seq + 1 + k) * nTypes + t) * 3;
-            softmax3(logits, src, probs, (p * nTypes + t) * 3);
+            softmax3(headLogits && this.head!.own[t] ? headLogits : logits, src, probs, (p * nTypes + t) * 3);
           }
           if (hidden && states) {
             const d = states.dim;
@@ -195,7 +211,26 @@ export class OnnxNerModel implements NerModel {
 
   async dispose(): Promise<void> {
     await this.session.release();
+    await this.head?.session.release();
   }
+}
+
+interface CorpusHead {
+  name: string;
+  /** Per type of the model: 1 where the head serves it (its corpus annotates the type). */
+  own: Uint8Array;
+  session: ort.InferenceSession;
+}
+
+/** `heads/heads.json` of a model folder: per corpus head, its file and the types it serves. */
+function corpusHeadIndex(dir: string): Record<string, { file: string; types: string[] }> {
+  const f = join(dir, 'heads', 'heads.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, { file: string; types: string[] }>) : {};
+}
+
+/** Names of the corpus heads shipped with a model folder. */
+export function corpusHeads(dir: string): string[] {
+  return Object.keys(corpusHeadIndex(dir)).sort();
 }
 
 export function makeWindows(n: number, size: number, stride: number): Window[] {
@@ -356,7 +391,10 @@ export function registerOnnxModels(modelsRoot = packagePath('models')): void {
     if (!existsSync(cfgPath) || !existsSync(join(dir, 'model.onnx'))) continue;
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Partial<OnnxNerConfig> & { task?: string };
     if (!Array.isArray(cfg.types) || (cfg.task && cfg.task !== 'ner')) continue;
-    nerModels.register(name, (o) => OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir, o.threads ? { threads: o.threads } : {}), `ONNX transformer NER (${cfg.types.length} types)`);
+    const load = (head?: string) => (o: { modelsDir?: string; threads?: number }) =>
+      OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir, { ...(o.threads ? { threads: o.threads } : {}), ...(head ? { head } : {}) });
+    nerModels.register(name, load(), `ONNX transformer NER (${cfg.types.length} types)`);
+    for (const head of corpusHeads(dir)) nerModels.register(`${name}:${head}`, load(head), `${name} with its ${head} corpus head`);
   }
 }
 
