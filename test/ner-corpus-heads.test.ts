@@ -54,4 +54,5 @@ test('eval: <model>:corpus picks each corpus its head, or the shared one', { ski
   assert.equal(modelForCorpus('ner-minilm-l4:corpus', name!), `ner-minilm-l4:${name}`);
   assert.equal(modelForCorpus('ner-minilm-l4:corpus', 'no-such-corpus'), 'ner-minilm-l4');
   assert.equal(modelForCorpus('ner-minilm-l4', name!), 'ner-minilm-l4');
+  if (heads.ddi) assert.equal(modelForCorpus('ner-minilm-l4:corpus', 'ddi-re'), 'ner-minilm-l4:ddi'); // same documents
 });

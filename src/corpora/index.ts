@@ -143,6 +143,11 @@ export const CORPORA: Readonly<Record<string, CorpusSpec>> = {
 /** Registry names reading the same documents (one is not "another corpus" for the other). */
 const SAME_DATA: Readonly<Record<string, string>> = { 'ddi-re': 'ddi' };
 
+/** The corpus whose documents a registry name reads (`ddi-re` → `ddi`; others are their own). */
+export function sameDataAs(name: string): string {
+  return SAME_DATA[name] ?? name;
+}
+
 export interface CorpusInfo {
   name: string;
   description: string;

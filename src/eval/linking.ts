@@ -17,7 +17,7 @@ import type { EntityType } from '../core/types.js';
 import { loadCorpus } from '../corpora/index.js';
 import { getLinker, type Linker, type LinkResult } from '../linking/index.js';
 import { defaultModelName, NER_STEPS, pipeline } from '../pipeline.js';
-import { NER_EVAL_CORPORA } from './ner.js';
+import { modelForCorpus, NER_EVAL_CORPORA } from './ner.js';
 import { prf, type Counts, type Prf } from './score.js';
 import { registerEvalTask, type EvalOptions, type EvalReport, type ReportTable } from './task.js';
 
@@ -211,7 +211,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
       }
     });
   } else {
-    const p = await pipeline({ model: options.model!, components: [...NER_STEPS, 'linker'], ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}) });
+    const p = await pipeline({ model: modelForCorpus(options.model!, spec.corpus), components: [...NER_STEPS, 'linker'], ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}) });
     try {
       for (let i = 0; i < docs.length; i++) {
         const doc = await p.run(docs[i]!.text, { entityTypes: spec.types }, docs[i]!.id);

@@ -7,7 +7,7 @@
 import type { AnnotatedDoc } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
 import { MedicalNerError } from '../core/errors.js';
-import { listCorpora, loadCorpus } from '../corpora/index.js';
+import { listCorpora, loadCorpus, sameDataAs } from '../corpora/index.js';
 import { nerModels } from '../ner/model.js';
 import { NER_STEPS, pipeline } from '../pipeline.js';
 import { EntityScorer } from './score.js';
@@ -57,11 +57,15 @@ const row = (label: string, s: Prf | { precision: number; recall: number; f1: nu
   pct(l.f1),
 ];
 
-/** `<model>:corpus` scores each corpus with the model's head for that corpus (`<model>:<corpus>`), where it has one. */
+/**
+ * `<model>:corpus` scores each corpus with the model's head for that corpus (`<model>:<corpus>`), where it has one
+ * (for the NER, relation and linking evaluations; `ddi-re` uses the head of `ddi`, the same documents).
+ */
 export function modelForCorpus(model: string, corpus: string): string {
   if (!model.endsWith(':corpus')) return model;
   const base = model.slice(0, -':corpus'.length);
-  return nerModels.has(`${base}:${corpus}`) ? `${base}:${corpus}` : base;
+  const head = `${base}:${sameDataAs(corpus)}`;
+  return nerModels.has(head) ? head : base;
 }
 
 export async function runNerEval(options: EvalOptions): Promise<EvalReport> {

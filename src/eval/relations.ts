@@ -27,6 +27,7 @@ import '../relations/index.js';
 import { conceptIds, goldDoc } from '../relations/data.js';
 import { DEFAULT_RELATION_MODEL, RelationExtractor, relationExtractor } from '../relations/extract.js';
 import { SYMMETRIC } from '../relations/schema.js';
+import { modelForCorpus } from './ner.js';
 import { prf, RelationScorer, spanKey } from './score.js';
 import type { Counts, Prf, ScoredRelation } from './score.js';
 import { registerEvalTask } from './task.js';
@@ -431,11 +432,11 @@ export async function runRelationsEval(options: EvalOptions): Promise<EvalReport
       results.push({ ...r, split, seconds: (performance.now() - t0) / 1000 });
     }
     const t0 = performance.now();
-    const e2e = await scoreEndToEnd(corpus, docs, model, DEFAULT_RELATION_MODEL, options.modelsDir);
+    const e2e = await scoreEndToEnd(corpus, docs, modelForCorpus(model, corpus), DEFAULT_RELATION_MODEL, options.modelsDir);
     results.push({ ...e2e, split, seconds: (performance.now() - t0) / 1000 });
   }
   for (const r of results.filter((x) => x.corpus !== 'devset')) {
-    const mode = r.mode === 'end-to-end' ? `end-to-end (${model}${r.level === 'mention' ? ', lenient spans' : ', concept pairs'})` : `gold entities (${r.level === 'concept' ? 'concept pairs' : 'exact spans'})`;
+    const mode = r.mode === 'end-to-end' ? `end-to-end (${modelForCorpus(model, r.corpus)}${r.level === 'mention' ? ', lenient spans' : ', concept pairs'})` : `gold entities (${r.level === 'concept' ? 'concept pairs' : 'exact spans'})`;
     for (const [label, s] of Object.entries(r.scores.perLabel)) rows.push(prfRow([r.corpus, mode, r.extractor, label], s));
     if (Object.keys(r.scores.perLabel).length > 1) rows.push(prfRow([r.corpus, mode, r.extractor, 'micro'], r.scores.micro));
     if (r.fine && r.extractor !== 'rules') {
