@@ -148,7 +148,7 @@ def main():
     ap.add_argument("--data", default=os.path.join(HERE, "data"))
     ap.add_argument("--out", default=os.path.join(HERE, "runs", "heads"))
     ap.add_argument("--to", default="", help="export the heads that beat the shared one on dev into this folder")
-    ap.add_argument("--corpora", default="bc5cdr,ncbi,bc2gm,jnlpba,anatem,ddi")
+    ap.add_argument("--corpora", default="bc5cdr,ncbi,bc2gm,jnlpba,anatem,ddi,chemprot,biored")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--head-lr", type=float, default=5e-4)

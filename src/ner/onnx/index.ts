@@ -99,9 +99,9 @@ export class OnnxNerModel implements NerModel {
       if (!entry || !config.hidden_output) {
         throw new MedicalNerError('MODEL_NOT_FOUND', `model ${config.name} has no corpus head "${opts.head}"; it has: ${corpusHeads(dir).join(', ') || '(none)'}`);
       }
-      // one thread: a second spinning thread pool takes the cores the encoder's needs (19.7 against 34 notes/s)
       const own = new Uint8Array(config.types.length);
       config.types.forEach((t, i) => (own[i] = entry.types.includes(t) ? 1 : 0));
+      // one thread: a second spinning thread pool takes the cores the encoder's needs (19.7 against 34 notes/s)
       head = { name: opts.head, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), { ...sessionOptions, intraOpNumThreads: 1 }) };
     }
     const session = await ort.InferenceSession.create(modelFile, sessionOptions);
