@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Corpus heads of `ner-minilm-l4`: per corpus, the last encoder layer and the tagging head, trained on that corpus
-alone, over the frozen vectors of the layer below (the model's `hidden3` output). scispaCy ships a model per corpus;
-here a corpus costs one layer (1.8 MB int8) and `--model ner-minilm-l4:<corpus>` selects it.
+"""Corpus heads of `ner-minilm-l4`: per corpus, the top two encoder layers and the tagging head, trained on that
+corpus alone, over the frozen vectors of the layer below (the model's `hidden2` output). scispaCy ships a model per
+corpus; here a corpus costs two layers (3.6 MB int8) and `--model ner-minilm-l4:<corpus>` selects it.
 
 The shared head learned one convention from corpora that disagree on what a mention is: BC2GM and JNLPBA mark
 genes differently, BC5CDR leaves modifiers out ("acute [liver failure]") where other disease corpora keep them.
@@ -10,12 +10,13 @@ them, are unchanged.
 
   python training/train_corpus_heads.py --out training/runs/heads --to models/ner-minilm-l4/heads
 
-Per corpus (reseeded, so a head does not depend on the others): copies of the checkpoint's last layer and head,
-AdamW (lr 5e-5 layer, 5e-4 head, linear decay), 2 epochs over the corpus's training windows, batch 16, the
+Per corpus (reseeded, so a head does not depend on the others): copies of the checkpoint's top `--top` layers and
+head, AdamW (lr 5e-5 layers, 5e-4 head, linear decay), 2 epochs over the corpus's training windows, batch 16, the
 loss of train.py (only the types the corpus annotates). <out>/report.json holds the dev strict micro F1 of the
 shared and the corpus head (Python argmax decoding, as train.py's periodic evaluation); a head is exported
 (int8 per channel, `<to>/<corpus>.onnx`, inputs `hidden` [b, s, 384] and `attention_mask`, output `logits`
-[b, s, 10, 3]) only if it beats the shared head there, and `<to>/heads.json` lists the types each serves.
+[b, s, 10, 3]) only if it beats the shared head there, and `<to>/heads.json` lists the graph output each reads
+(`hidden<layers - top>`) and the types it serves.
 """
 import argparse
 import collections
@@ -41,25 +42,27 @@ CORPUS_NAMES = {"ncbi": "ncbi-disease"}
 
 
 class CorpusHead(torch.nn.Module):
-    """Last encoder layer + tagging head over the layer below's vectors."""
+    """The top encoder layer(s) + tagging head over the vectors of the layer below them."""
 
-    def __init__(self, layer, head):
+    def __init__(self, layers, head):
         super().__init__()
-        self.layer, self.head = layer, head
+        self.layers, self.head = torch.nn.ModuleList(layers), head
         self.use_sdpa = True   # off for the export: plain MatMul/Softmax attention in the graph
 
     def forward(self, hidden, attention_mask):
         b, s, _ = hidden.shape
         bias = (1.0 - attention_mask.to(hidden.dtype))[:, None, None, :] * -10000.0
-        return self.head(self.layer(hidden, bias, self.use_sdpa)).view(b, s, NT, 3)
+        for layer in self.layers:
+            hidden = layer(hidden, bias, self.use_sdpa)
+        return self.head(hidden).view(b, s, NT, 3)
 
 
-def lower_states(model, windows, batch=64):
-    """Each window's piece vectors (float16) below the last layer."""
+def lower_states(model, windows, top, batch=64):
+    """Each window's piece vectors (float16) below the `top` last layers."""
     out = [None] * len(windows)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i]["ids"]))
-    top = model.layers
-    model.layers = top[:-1]
+    all_layers = model.layers
+    model.layers = all_layers[:-top]
     with torch.no_grad():
         for b in range(0, len(order), batch):
             idx = order[b:b + batch]
@@ -67,7 +70,7 @@ def lower_states(model, windows, batch=64):
             h = model.encode(ids, am, model.tt.weight[0])
             for r, i in enumerate(idx):
                 out[i] = h[r, :len(windows[i]["ids"])].to(torch.float16)
-    model.layers = top
+    model.layers = all_layers
     return out
 
 
@@ -85,7 +88,7 @@ def train_head(start, windows, states, epochs, lr, head_lr, seed, batch=16):
     torch.manual_seed(seed)
     rng = random.Random(seed)
     m = copy.deepcopy(start).train()
-    opt = torch.optim.AdamW([{"params": m.layer.parameters(), "lr": lr, "weight_decay": 0.01},
+    opt = torch.optim.AdamW([{"params": m.layers.parameters(), "lr": lr, "weight_decay": 0.01},
                              {"params": m.head.parameters(), "lr": head_lr, "weight_decay": 0.0}])
     for gr in opt.param_groups:
         gr["base"] = gr["lr"]
@@ -132,7 +135,7 @@ def export(m, path):
     from export_onnx import quantize
     fp32 = path[:-5] + ".fp32.onnx"
     m.use_sdpa = False
-    x = torch.randn(2, 5, m.layer.h)
+    x = torch.randn(2, 5, m.layers[0].h)
     am = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
     torch.onnx.export(m, (x, am), fp32, input_names=["hidden", "attention_mask"], output_names=["logits"],
                       dynamic_axes={"hidden": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
@@ -152,6 +155,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--head-lr", type=float, default=5e-4)
+    ap.add_argument("--top", type=int, default=2, help="encoder layers a head re-trains (its input: the output of the "
+                    "layer below them, `hidden<layers - top>` in the model's graph, export_onnx.py --add-hidden-output)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
@@ -161,7 +166,7 @@ def main():
     model = BertTagger(Cfg(layers=a.layers))
     model.load_state_dict(torch.load(a.ckpt, weights_only=False)["model"])
     model.eval()
-    shared = CorpusHead(model.layers[-1], model.head).eval()
+    shared = CorpusHead(model.layers[-a.top:], model.head).eval()
 
     corpora = a.corpora.split(",")
     data = collections.defaultdict(list)
@@ -176,7 +181,7 @@ def main():
     for c in corpora:
         t0 = time.time()
         tr, dv = data[(c, "train")], data[(c, "dev")]
-        s_tr, s_dv = lower_states(model, tr), lower_states(model, dv)
+        s_tr, s_dv = lower_states(model, tr, a.top), lower_states(model, dv, a.top)
         m = train_head(shared, tr, s_tr, a.epochs, a.lr, a.head_lr, a.seed)
         r = {"train_windows": len(tr), "dev_windows": len(dv), "shared": dev_f1(shared, dv, s_dv),
              "own": dev_f1(m, dv, s_dv), "seconds": round(time.time() - t0, 1)}
@@ -186,7 +191,7 @@ def main():
             name = CORPUS_NAMES.get(c, c)
             export(m, os.path.join(a.to, f"{name}.onnx"))
             types = sorted({TYPES[t] for w in tr for t in w["types"]}, key=TYPES.index)
-            index[name] = {"file": f"{name}.onnx", "types": types,
+            index[name] = {"file": f"{name}.onnx", "input": f"hidden{a.layers - a.top}", "types": types,
                            "python_dev_strict_micro": {"shared": r["shared"][0], "own": r["own"][0]}}
     with open(os.path.join(a.out, "report.json"), "w") as f:
         json.dump(report, f, indent=1)

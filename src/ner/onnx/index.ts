@@ -6,8 +6,8 @@
  * Long texts are cut into windows of `max_length` pieces with overlap; each piece takes its tags from
  * the window where it sits farthest from an edge, so no text is ever silently truncated.
  *
- * A model may also ship corpus heads, `heads/<corpus>.onnx`: its last encoder layer and tagging head trained on
- * one corpus alone, over the `hidden_output` vectors of the layer below, so entities follow that corpus's
+ * A model may also ship corpus heads, `heads/<corpus>.onnx`: its top encoder layers and tagging head trained on
+ * one corpus alone, over the vectors of the layer below (the graph output named `input` in `heads/heads.json`), so entities follow that corpus's
  * annotation conventions (as scispaCy ships a model per corpus). They are models of their own name,
  * `<model>:<corpus>`, and replace the shared head's logits for the types that corpus annotates (`heads/heads.json`);
  * the other types keep the shared head's (training/train_corpus_heads.py).
@@ -96,16 +96,16 @@ export class OnnxNerModel implements NerModel {
     let head: CorpusHead | undefined;
     if (opts.head !== undefined) {
       const entry = corpusHeadIndex(dir)[opts.head];
-      if (!entry || !config.hidden_output) {
+      if (!entry) {
         throw new MedicalNerError('MODEL_NOT_FOUND', `model ${config.name} has no corpus head "${opts.head}"; it has: ${corpusHeads(dir).join(', ') || '(none)'}`);
       }
       const own = new Uint8Array(config.types.length);
       config.types.forEach((t, i) => (own[i] = entry.types.includes(t) ? 1 : 0));
       // one thread: a second spinning thread pool takes the cores the encoder's needs (19.7 against 34 notes/s)
-      head = { name: opts.head, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), { ...sessionOptions, intraOpNumThreads: 1 }) };
+      head = { name: opts.head, input: entry.input, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), { ...sessionOptions, intraOpNumThreads: 1 }) };
     }
     const session = await ort.InferenceSession.create(modelFile, sessionOptions);
-    if (head && !session.outputNames.includes(config.hidden_output!)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${config.hidden_output} for its corpus heads`);
+    if (head && !session.outputNames.includes(head.input)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${head.input} for its corpus head ${head.name}`);
     const options = { stride: opts.stride ?? config.stride ?? Math.floor(config.max_length / 4), batchSize: opts.batchSize ?? 8, threads, modelFile };
     return new OnnxNerModel(config.name, session, tokenizer, config, options, head);
   }
@@ -158,8 +158,8 @@ export class OnnxNerModel implements NerModel {
     const probs = new Float32Array(pieces.length * nTypes * 3);
     const bestMargin = new Int32Array(pieces.length).fill(-1);
     const out = this.config.hidden_output;
-    // the corpus head reads the hidden output, so it is fetched for it even when the states are not kept
-    const hiddenName = (keepStates || this.head) && out !== undefined && this.session.outputNames.includes(out) ? out : undefined;
+    const hiddenName = keepStates && out !== undefined && this.session.outputNames.includes(out) ? out : undefined;
+    const fetch = [...new Set([this.config.output, ...(hiddenName ? [hiddenName] : []), ...(this.head ? [this.head.input] : [])])];
     let states: TokenStates | undefined;
     const cls = this.config.cls_id ?? this.tokenizer.id('[CLS]');
     const sep = this.config.sep_id ?? this.tokenizer.id('[SEP]');
@@ -180,11 +180,11 @@ export class OnnxNerModel implements NerModel {
         input_ids: new ort.Tensor('int64', ids, [batch.length, seq]),
         attention_mask: new ort.Tensor('int64', mask, [batch.length, seq]),
       };
-      const result = await this.session.run(feeds, hiddenName ? [this.config.output, hiddenName] : [this.config.output]);
+      const result = await this.session.run(feeds, fetch);
       const hidden = hiddenName ? result[hiddenName]! : undefined;
       const logits = result[this.config.output]!.data as Float32Array;
-      const headLogits = this.head ? ((await this.head.session.run({ hidden: hidden!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
-      if (hidden && hiddenName && keepStates && !states) {
+      const headLogits = this.head ? ((await this.head.session.run({ hidden: result[this.head.input]!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
+      if (hidden && hiddenName && !states) {
         const dim = hidden.dims[2]!;
         const n = pieces.length * dim;
         const data = pooled ? this.borrow(n) : new Float32Array(n);
@@ -218,15 +218,17 @@ export class OnnxNerModel implements NerModel {
 
 interface CorpusHead {
   name: string;
+  /** The graph output the head reads: the vectors of the layer below the ones it re-trained. */
+  input: string;
   /** Per type of the model: 1 where the head serves it (its corpus annotates the type). */
   own: Uint8Array;
   session: ort.InferenceSession;
 }
 
-/** `heads/heads.json` of a model folder: per corpus head, its file and the types it serves. */
-function corpusHeadIndex(dir: string): Record<string, { file: string; types: string[] }> {
+/** `heads/heads.json` of a model folder: per corpus head, its file, the graph output it reads and the types it serves. */
+function corpusHeadIndex(dir: string): Record<string, { file: string; input: string; types: string[] }> {
   const f = join(dir, 'heads', 'heads.json');
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, { file: string; types: string[] }>) : {};
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, { file: string; input: string; types: string[] }>) : {};
 }
 
 /** Names of the corpus heads shipped with a model folder. */
