@@ -8,9 +8,9 @@
  *
  * A model may also ship corpus heads, `heads/<corpus>.onnx`: its top encoder layers and tagging head trained on
  * one corpus alone, over the vectors of the layer below (the graph output named `input` in `heads/heads.json`),
- * so entities follow that corpus's annotation conventions (as scispaCy ships a model per corpus). They are models of their own name,
- * `<model>:<corpus>`, and replace the shared head's logits for the types that corpus annotates (`heads/heads.json`);
- * the other types keep the shared head's (training/train_corpus_heads.py).
+ * so entities follow that corpus's annotation conventions (as scispaCy ships a model per corpus). They are models
+ * of their own name, `<model>:<corpus>`, and replace the shared head's logits for the types that corpus annotates
+ * (listed in `heads/heads.json`); the other types keep the shared head's (training/train_corpus_heads.py).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
