@@ -93,17 +93,21 @@ def score(pred_fn, windows, batch_size=32):
         logits = pred_fn(ids, am)
         tags = logits.argmax(-1)
         for i, w in enumerate(ws):
-            k = len(w["ids"])
-            for t in w["types"]:
-                if t in POSITIVE_ONLY.get(w["corpus"], ()):
-                    continue
-                pred = set(decode(tags[i, :k, t].tolist(), w["offsets"]))
-                gold = set((s, e) for tt, s, e in w["gold"] if tt == t)
-                c = counts[(w["corpus"], TYPES[t])]
-                c[0] += len(pred & gold)
-                c[1] += len(pred)
-                c[2] += len(gold)
+            add_counts(counts, w, tags[i, :len(w["ids"])])
     return summarize(counts)
+
+
+def add_counts(counts, w, tags):
+    """Adds one window's strict span counts (tp, predicted, gold) per (corpus, type); `tags` [pieces, types]."""
+    for t in w["types"]:
+        if t in POSITIVE_ONLY.get(w["corpus"], ()):
+            continue
+        pred = set(decode(tags[:, t].tolist(), w["offsets"]))
+        gold = set((s, e) for tt, s, e in w["gold"] if tt == t)
+        c = counts[(w["corpus"], TYPES[t])]
+        c[0] += len(pred & gold)
+        c[1] += len(pred)
+        c[2] += len(gold)
 
 
 def f1(tp, p, g):

@@ -33,7 +33,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import TYPES, BertTagger, Cfg  # noqa: E402
-from train import POSITIVE_ONLY, collate, decode, f1  # noqa: E402
+from train import add_counts, collate, summarize  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NT = len(TYPES)
@@ -113,22 +113,13 @@ def train_head(start, windows, states, epochs, lr, head_lr, seed, batch=16):
 
 
 def dev_f1(m, windows, states):
-    """Strict micro F1 (and per type) with argmax decoding."""
+    """Strict micro F1 (and per type) with argmax decoding, counted as train.py's periodic evaluation counts."""
     counts = collections.defaultdict(lambda: [0, 0, 0])
     with torch.no_grad():
         for i, w in enumerate(windows):
-            tags = m(*padded(states, [i]))[0].argmax(-1)
-            for t in w["types"]:
-                if t in POSITIVE_ONLY.get(w["corpus"], ()):
-                    continue
-                pred = set(decode(tags[:, t].tolist(), w["offsets"]))
-                gold = set((s, e) for tt, s, e in w["gold"] if tt == t)
-                c = counts[TYPES[t]]
-                c[0] += len(pred & gold)
-                c[1] += len(pred)
-                c[2] += len(gold)
-    tot = [sum(v[i] for v in counts.values()) for i in range(3)]
-    return round(f1(*tot), 4), {t: round(f1(*v), 4) for t, v in sorted(counts.items())}
+            add_counts(counts, w, m(*padded(states, [i]))[0].argmax(-1))
+    res = summarize(counts)
+    return res["micro"], res["by_type"]
 
 
 def export(m, path):

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from model import Cfg, Layer
-from train_relations import HEADS, cal_scores, command_line, export_head, merge_report, report_shipped, write_cal_probs
+from train_relations import HEADS, command_line, export_head, log_epoch, merge_report, report_shipped, write_cal_probs
 
 ROLES = 5  # pad, outside, subject, object, between
 
@@ -160,10 +160,7 @@ def main():
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step(); sched.step()
             pc = predict(model, states, rowsc, rolesc)
-            row = {"epoch": ep + 1}
-            for pred, r in cal_scores(head, pc, lrp, metac, "nn").items():
-                row[pred] = {"nn": r["nn"], "lr": r["lr"], "avg": r["nn_avg"]}
-            print(head, json.dumps(row), f"{time.time() - t0:.0f}s", flush=True)
+            row = log_epoch(head, ep + 1, pc, lrp, metac, t0)
         report[head] = row
         if a.out:
             model.eval()

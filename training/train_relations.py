@@ -73,6 +73,15 @@ def cal_scores(head, probs, lrp, metac, name):
     return out
 
 
+def log_epoch(head, epoch, probs, lrp, metac, t0):
+    """Prints and returns one epoch's cal scores: per predicate, the dense head, relations-lr and their mean."""
+    row = {"epoch": epoch}
+    for pred, r in cal_scores(head, probs, lrp, metac, "nn").items():
+        row[pred] = {"nn": r["nn"], "lr": r["lr"], "avg": r["nn_avg"]}
+    print(head, json.dumps(row), f"{time.time() - t0:.0f}s", flush=True)
+    return row
+
+
 def export_head(model, example, input_names, dynamic_axes, out, head, int8, per_channel=False):
     """ONNX export of one head to <out>/<head>.onnx, int8 weights by dynamic quantization when `int8`; returns the path."""
     os.makedirs(out, exist_ok=True)
@@ -157,10 +166,7 @@ def main():
             model.eval()
             with torch.no_grad():
                 pc = model(Xc).numpy()
-            row = {"epoch": ep + 1}
-            for pred, r in cal_scores(head, pc, lrp, metac, "nn").items():
-                row[pred] = {"nn": r["nn"], "lr": r["lr"], "avg": r["nn_avg"]}
-            print(head, json.dumps(row), f"{time.time() - t0:.0f}s", flush=True)
+            row = log_epoch(head, ep + 1, pc, lrp, metac, t0)
         report[head] = row
         if a.out:
             # int8 weights (dynamic quantization): a quarter of the size and memory; the cal probabilities handed to
