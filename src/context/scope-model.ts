@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { packagePath } from '../core/paths.js';
 import { MedicalNerError } from '../core/errors.js';
+import { ortSessionOptions } from '../core/ort-session.js';
 import type { Span } from '../core/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { WordPieceTokenizer, type Piece } from '../text/wordpiece.js';
@@ -57,7 +58,7 @@ export class ScopeModel {
       lowercase: config.do_lower_case,
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), ortSessionOptions(threads));
     return new ScopeModel(session, tokenizer, config);
   }
 

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MedicalNerError } from '../core/errors.js';
+import { ortSessionOptions } from '../core/ort-session.js';
 import { tokenStates, type TokenStates } from '../core/token-states.js';
 import type { Doc, Span } from '../core/types.js';
 import { OnnxNerModel } from '../ner/onnx/index.js';
@@ -315,7 +316,7 @@ export class DenseHeads {
     const m = new Map<string, ort.InferenceSession>();
     for (const [head, h] of Object.entries(this.config.heads)) {
       // no memory arena: batches vary in size, and an arena per head would keep the largest one
-      m.set(head, await ort.InferenceSession.create(join(this.dir, h.file), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', enableCpuMemArena: false }));
+      m.set(head, await ort.InferenceSession.create(join(this.dir, h.file), ortSessionOptions(1, { enableCpuMemArena: false })));
     }
     return m;
   }

@@ -18,6 +18,7 @@ import * as ort from 'onnxruntime-node';
 import type { LexiconCheck } from '../../core/component.js';
 import { makeEntity } from '../../core/doc.js';
 import { MedicalNerError } from '../../core/errors.js';
+import { ortSessionOptions } from '../../core/ort-session.js';
 import { packagePath } from '../../core/paths.js';
 import { setTokenStates, type TokenStates } from '../../core/token-states.js';
 import type { Doc, Entity, EntityType } from '../../core/types.js';
@@ -92,7 +93,7 @@ export class OnnxNerModel implements NerModel {
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
     const threads = opts.threads ?? 2;
-    const sessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+    const sessionOptions = ortSessionOptions(threads);
     let head: CorpusHead | undefined;
     if (opts.head !== undefined) {
       const entry = corpusHeadIndex(dir)[opts.head];
@@ -102,7 +103,7 @@ export class OnnxNerModel implements NerModel {
       const own = new Uint8Array(config.types.length);
       config.types.forEach((t, i) => (own[i] = entry.types.includes(t) ? 1 : 0));
       // one thread: a second spinning thread pool takes the cores the encoder's needs (19.7 against 34 notes/s)
-      head = { name: opts.head, input: entry.input, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), { ...sessionOptions, intraOpNumThreads: 1 }) };
+      head = { name: opts.head, input: entry.input, own, session: await ort.InferenceSession.create(join(dir, 'heads', entry.file), ortSessionOptions(1)) };
     }
     const session = await ort.InferenceSession.create(modelFile, sessionOptions);
     if (head && !session.outputNames.includes(head.input)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${head.input} for its corpus head ${head.name}`);
