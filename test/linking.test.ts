@@ -153,6 +153,38 @@ describe('linker', () => {
     assert.equal(r.codes.mesh, 'D009325');
   });
 
+  it("gives a disease without a MeSH heading its head phrase's, marked as broader, and links an unknown phrase by its head", async () => {
+    const linker = getLinker();
+    // HPO's "Ventricular arrhythmia" has no MeSH id: its own codes stay, MeSH comes from "Arrhythmia"
+    const r = link('ventricular arrhythmias', 'DISEASE')!;
+    assert.equal(linker.lexicon.allCodes(r.concept).get('mesh'), undefined);
+    assert.equal(r.preferred_name, 'Ventricular arrhythmia');
+    assert.equal(r.codes.umls_cui, 'C0085612');
+    assert.equal(r.codes.mesh, 'D001145');
+    assert.equal(r.mesh_broader, 'Arrhythmia');
+    // nothing names "facial dermatitis": the link is its head's, with a lower score
+    const h = link('facial dermatitis', 'DISEASE')!;
+    assert.equal(h.method, 'head');
+    assert.equal(h.preferred_name, 'dermatitis');
+    assert.ok(h.score < 1 && h.score >= linker.thresholds.DISEASE, `score ${h.score}`);
+    // the pipeline marks the broader heading on the entity
+    const doc = createDoc('Ventricular arrhythmias occurred.');
+    doc.entities.push(makeEntity(doc, { start: 0, end: 23 }, 'DISEASE', 0.9));
+    await linkerComponent().process(doc, {});
+    assert.equal(doc.entities[0]!.codes?.mesh, 'D001145');
+    assert.equal(doc.entities[0]!.attributes?.mesh_broader, 'Arrhythmia');
+  });
+  it('does not back off to a broad head: cancer words, post-modifiers, OMIM diseases, other types', () => {
+    // MeSH files a cancer under its organ, not under "Neoplasms"
+    assert.equal(link('coronary tumor', 'DISEASE'), null);
+    // "X-linked spastic paraplegia" has an OMIM id and no MeSH id: it keeps its specific concept, without a broader heading
+    const x = link('X-linked spastic paraplegia', 'DISEASE')!;
+    assert.equal(x.codes.mesh, undefined);
+    assert.equal(x.mesh_broader, undefined);
+    // drugs never back off: "Dopamine" would not be a kind of "xyzzy dopamine"
+    assert.notEqual(link('xyzzyq dopamine', 'DRUG')?.method, 'head');
+  });
+
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');

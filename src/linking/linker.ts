@@ -10,7 +10,9 @@
  *      noun (ischemic → ischemia), salts dropped from drug names, "gene"/"protein" dropped from gene names,
  *      leading modifiers (acute, severe, drug-induced…) dropped;
  *   4. the clinical abbreviation list (vocab/medical_abbreviations), each expansion linked in turn;
- *   5. character-trigram search (IDF-weighted Dice) over the names of concepts of the mention's type.
+ *   5. character-trigram search (IDF-weighted Dice) over the names of concepts of the mention's type;
+ *   6. diseases only: the head phrase (the mention without its leading words), for a mention with no sure link or no
+ *      MeSH heading (`withHeadPhrase`).
  * Candidates of another entity type are discarded; untyped concepts (MeSH descriptors no typed source points
  * to) are allowed with a small penalty. Ties are broken by the document context (words of a concept's other
  * names that occur in the document), an exact-case name match, and the concept's prior (sources, xrefs).
@@ -22,7 +24,7 @@ import { makePosting, postingConcept, postingTier } from './lexicon.js';
 import { NgramIndex, type NgramHit } from './ngram.js';
 import { bagKeyFromTokens, clearWordMemo, isGenericWord, isStopWord, longWordSet, lookupTable, normKey, normTokens } from './normalize.js';
 
-export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram';
+export type LinkMethod = 'exact' | 'normalized' | 'corpus-alias' | 'word-order' | 'variant' | 'abbreviation' | 'clinical-abbreviation' | 'ngram' | 'head';
 
 export interface LinkCandidate {
   concept: number;
@@ -39,6 +41,8 @@ export interface LinkResult extends LinkCandidate {
   codes: Readonly<Codes>;
   /** Every id the lexicon holds for the concept, by system (incl. `omim`, `pharmgkb`); frozen. */
   xrefs: Readonly<Record<string, readonly string[]>>;
+  /** Set when the MeSH heading is a broader concept's (`withHeadPhrase`): that concept's preferred name. */
+  mesh_broader?: string;
 }
 
 /** Per-document information used for abbreviations and disambiguation. */
@@ -90,6 +94,19 @@ const LIST_ABBREV_FACTOR = 0.85;
 const NGRAM_FACTOR = 0.92;
 /** How far below the best candidate a same-name companion may score and still lend its codes (`withCompanionCodes`). */
 const COMPANION_GAP = 0.05;
+/** Score factor of a link through the mention's head phrase (`withHeadPhrase`). */
+const HEAD_FACTOR = 0.9;
+/**
+ * Head words too broad to stand for a mention (`withHeadPhrase`): words that say only that something is wrong, and
+ * the words for cancer, which MeSH files under the organ ("prostate adenocarcinoma": Prostatic Neoplasms, not
+ * Adenocarcinoma). A head phrase made of these words alone is not linked.
+ */
+const GENERIC_HEADS = new Set(
+  ('injury toxicity disease disorder syndrome damage dysfunction impairment lesion pathology abnormality deficit deficiency ' +
+    'failure complication effect reaction event condition problem tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy')
+    .split(' ')
+    .flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
+);
 /** Disambiguation bonuses (added to a candidate's score; see `disambiguate`). */
 const PRIOR_BONUS = 0.02;
 const EXACT_CASE_BONUS = 0.01;
@@ -193,8 +210,13 @@ export class Linker {
 
   /** Every candidate, best first (after type filtering and disambiguation bonuses). */
   candidates(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkCandidate[] {
+    return this.ranked(text, type, ctx, minSimilarity, 0);
+  }
+
+  /** Candidates best first; at depth ≥ 2 (a string derived from the mention) without abbreviations or the trigram search. */
+  private ranked(text: string, type: EntityType | null, ctx: LinkContext | undefined, minSimilarity: number, depth: number): LinkCandidate[] {
     const best = new Map<number, LinkCandidate>();
-    this.collect(text, type, ctx, best, 1, 0, minSimilarity);
+    this.collect(text, type, ctx, best, 1, depth, minSimilarity);
     const list = [...best.values()];
     if (!list.length) return list;
     this.disambiguate(text, list, ctx);
@@ -205,7 +227,41 @@ export class Linker {
   /** The best concept, or null when nothing matched at all (the threshold is applied by the caller). */
   link(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkResult | null {
     const list = this.candidates(text, type, ctx, minSimilarity);
-    return list.length ? this.withCompanionCodes(list) : null;
+    const r = list.length ? this.withCompanionCodes(list) : null;
+    if (type !== 'DISEASE' || (r && r.score >= this.thresholds[type] && r.xrefs.mesh)) return r;
+    return this.withHeadPhrase(text, type, ctx, r);
+  }
+
+  /**
+   * A disease mention that links to nothing sure, or to a concept without a MeSH heading, is looked up again without
+   * its leading words ("polymorphic ventricular tachycardia" → "ventricular tachycardia" → "tachycardia"): English
+   * noun phrases end in their head. The first shorter phrase that names a disease concept with a MeSH heading gives
+   * either the link itself (method `head`, score × HEAD_FACTOR), when the mention had none, or only its MeSH heading,
+   * as a broader one (`mesh_broader`): HPO's "Ventricular arrhythmia" has no MeSH id, and MeSH indexes it under
+   * "Arrhythmias, Cardiac", as BC5CDR's and NCBI-disease's annotators do. Chosen on the dev splits (see
+   * docs/linking.md); chemicals lost by it there and are left alone.
+   */
+  private withHeadPhrase(text: string, type: EntityType, ctx: LinkContext | undefined, r: LinkResult | null): LinkResult | null {
+    // a genetic disease with an OMIM id is more precisely named than by a broader MeSH heading
+    if (r?.xrefs.omim && r.score >= this.thresholds[type]) return r;
+    const words = text.split(/[\s\-‐-―]+/).filter(Boolean);
+    // the head comes before a post-modifier: "cirrhosis of the liver" is not a kind of liver
+    const stop = words.findIndex((w, i) => i > 0 && isStopWord(w.toLowerCase()));
+    const end = stop < 0 ? words.length : stop;
+    for (let k = 1; k < end; k++) {
+      const rest = words.slice(k, end);
+      if (rest.every((w) => GENERIC_HEADS.has(w.toLowerCase()))) break;
+      const list = this.ranked(rest.join(' '), type, ctx, this.minSim, 2);
+      if (!list.length) continue;
+      const h = this.withCompanionCodes(list);
+      if (h.type !== type || !h.xrefs.mesh || h.score < this.thresholds[type]) continue;
+      const sure = r && r.score >= this.thresholds[type];
+      if (!sure) return r && r.score >= h.score * HEAD_FACTOR ? r : { ...h, score: Math.round(h.score * HEAD_FACTOR * 10000) / 10000, method: 'head' };
+      const codes: Codes = { ...r.codes };
+      if (h.codes.mesh) codes.mesh = h.codes.mesh;
+      return { ...r, codes: Object.freeze(codes), xrefs: Object.freeze({ ...r.xrefs, mesh: h.xrefs.mesh }), mesh_broader: h.preferred_name };
+    }
+    return r;
   }
 
   /**
@@ -505,7 +561,7 @@ export class Linker {
     if (!r) return null;
     if (Object.keys(r.codes).length) e.codes = { ...r.codes };
     e.preferred_name = r.preferred_name;
-    e.attributes = { ...e.attributes, link_score: r.score, link_method: r.method };
+    e.attributes = { ...e.attributes, link_score: r.score, link_method: r.method, ...(r.mesh_broader ? { mesh_broader: r.mesh_broader } : {}) };
     return r;
   }
 
