@@ -67,11 +67,15 @@ def add_hidden_output(path, layer=HIDDEN_LAYER):
     onnx.save(m, path)
 
 
-def ort_session(path, threads):
+def ort_session(path, threads=0):
+    """An onnxruntime session as the TypeScript runtime opens one (src/core/ort-session.ts): on x86 CPUs without
+    VNNI the default int8 kernels saturate, so scores and calibration probabilities computed here would not be
+    what the runtime computes; session.x64quantprecision selects the exact kernels there (no change elsewhere)."""
     import onnxruntime as ort
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
+    so.add_session_config_entry("session.x64quantprecision", "1")
     return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
 
 

@@ -166,8 +166,8 @@ def main():
             model.eval()
             dst = export_head(model, batch(states, rowsc, rolesc, [0, 1]), ["states", "roles"],
                               {"states": {0: "n", 1: "len"}, "roles": {0: "n", 1: "len"}}, a.out, head, a.int8, per_channel=True)
-            import onnxruntime as ort
-            sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
+            from export_onnx import ort_session
+            sess = ort_session(dst)
             order = np.argsort([len(r) for r in rowsc])
             pq = np.zeros_like(pc)
             for b in range(0, len(order), 64):

@@ -172,8 +172,8 @@ def main():
             # int8 weights (dynamic quantization): a quarter of the size and memory; the cal probabilities handed to
             # the calibration come from onnxruntime on the shipped file, so they are what the runtime computes
             dst = export_head(model, (Xc[:2],), ["pair"], {"pair": {0: "n"}}, a.out, head, a.int8)
-            import onnxruntime as ort
-            sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
+            from export_onnx import ort_session
+            sess = ort_session(dst)
             pc = sess.run(None, {"pair": xc})[0]
             report_shipped(head, pc, lrp, metac, report)
         write_cal_probs(a.data, head, pc)

@@ -240,7 +240,6 @@ def main():
 def export(model, tok, args, cfg, run, best_ep, best, n_train, n_val, log, val):
     import onnx  # noqa: F401
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    import onnxruntime as ort
     model.eval()
     model.use_sdpa = False
     fp32 = os.path.join(run, "model.fp32.onnx")
@@ -255,9 +254,8 @@ def export(model, tok, args, cfg, run, best_ep, best, n_train, n_val, log, val):
     dst = os.path.join(args.out, "model.onnx")
     quantize_dynamic(fp32, dst, weight_type=QuantType.QInt8, per_channel=True)
     # held-out F1 of the int8 graph (onnxruntime), the model that ships
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = args.threads
-    sess = ort.InferenceSession(dst, so, providers=["CPUExecutionProvider"])
+    from export_onnx import ort_session
+    sess = ort_session(dst, args.threads)
 
     class Ort:
         def eval(self):
