@@ -9,9 +9,11 @@ import { evalTasks } from '../src/eval/task.js';
 import { findAbbreviations } from '../src/text/abbreviations.js';
 import { packContainer, parseCodes, unpackContainer } from '../src/linking/format.js';
 import { defaultLexiconDir, getLinker, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
+import { coordinatedParts } from '../src/linking/linker.js';
+import { docToAnnotated } from '../src/export/annotated.js';
 import { NgramIndex, trigramsOf } from '../src/linking/ngram.js';
 import { bagKey, normKey } from '../src/linking/normalize.js';
-import '../src/eval/linking.js';
+import { goldGroups, LINK_SPECS } from '../src/eval/linking.js';
 
 describe('normalisation', () => {
   it('folds case, punctuation, hyphens and Greek letters', () => {
@@ -185,6 +187,32 @@ describe('linker', () => {
     assert.notEqual(link('xyzzyq dopamine', 'DRUG')?.method, 'head');
   });
 
+  it('splits a coordinated disease mention into the concepts it names', async () => {
+    assert.deepEqual(coordinatedParts('breast and ovarian cancers'), ['breast cancers', 'ovarian cancers']);
+    assert.deepEqual(coordinatedParts('brain, breast, and prostate cancer'), ['brain cancer', 'breast cancer', 'prostate cancer']);
+    assert.deepEqual(coordinatedParts('Duchenne and Becker muscular dystrophy'), ['Duchenne muscular dystrophy', 'Becker muscular dystrophy']);
+    assert.equal(coordinatedParts('colorectal cancer'), null, '"or" inside a word is no conjunction');
+    assert.equal(coordinatedParts('nausea and vomiting'), null, 'no shared head');
+    const linker = getLinker();
+    assert.deepEqual(linker.linkParts('breast and ovarian cancers', 'DISEASE')?.map((p) => p.result.codes.mesh), ['D001943', 'D010051']);
+    assert.equal(linker.linkParts('breast and ovarian cancers', 'DRUG'), null, 'diseases only');
+    assert.deepEqual(linker.linkParts('xqzv and ovarian cancers', 'DISEASE')?.map((p) => p.text), ['ovarian cancers'], 'only the parts that link');
+    assert.equal(linker.linkParts('xqzv and blorf cancers', 'DISEASE'), null, 'null when no part links');
+    // the pipeline gives the entity one code set per concept, and none of its own
+    const doc = createDoc('Her family had breast and ovarian cancers.');
+    doc.entities.push(makeEntity(doc, { start: 15, end: 41 }, 'DISEASE', 0.9));
+    await linkerComponent().process(doc, {});
+    const e = doc.entities[0]!;
+    assert.equal(e.text, 'breast and ovarian cancers');
+    assert.equal(e.codes, undefined);
+    assert.equal(e.attributes?.link_method, 'composite');
+    const parts = e.attributes?.components as { text: string; codes: Record<string, string> }[];
+    assert.deepEqual(parts.map((p) => [p.text, p.codes.mesh]), [['breast cancers', 'D001943'], ['ovarian cancers', 'D010051']]);
+    // PubTator / BioC exports list each concept's ids, as composite mentions are written there
+    const ids = docToAnnotated(doc).mentions[0]!.ids ?? [];
+    assert.ok(ids.includes('MESH:D001943') && ids.includes('MESH:D010051'), ids.join(' '));
+  });
+
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');
@@ -331,6 +359,18 @@ describe('linker component', () => {
 });
 
 describe('linking eval task', () => {
+  it("reads NCBI-disease's ids as the corpus writes them: one vocabulary's ids are separate concepts, MeSH with OMIM alternatives", () => {
+    const ncbi = LINK_SPECS['ncbi-disease']!;
+    const m = (ids: string[]) => ({ id: 'T1', label: 'Disease', start: 0, end: 1, text: 'x', type: 'DISEASE' as const, ids });
+    // "breast and ovarian cancers" (CompositeMention): two concepts
+    assert.deepEqual(goldGroups(m(['D001943', 'D010051']), ncbi), [['D001943'], ['D010051']]);
+    // "ochronotic arthropathy": a combined concept, two ids
+    assert.deepEqual(goldGroups(m(['D009794+D007592']), ncbi), [['D009794'], ['D007592']]);
+    // "cat eye syndrome": one disease by its MeSH and its OMIM id
+    assert.deepEqual(goldGroups(m(['C535918', 'OMIM:115470']), ncbi), [['C535918', 'OMIM:115470']]);
+    assert.deepEqual(goldGroups(m(['MESH:D003924']), ncbi), [['D003924']]);
+    assert.deepEqual(goldGroups(m(['-1']), ncbi), []);
+  });
   it('is registered and scores a few gold documents', async () => {
     const task = evalTasks.create('linking');
     const report = await task.run({ split: 'dev', corpora: ['ncbi-disease'], limit: 5 });

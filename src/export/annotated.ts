@@ -53,9 +53,16 @@ export function codeIds(codes: Codes | undefined): string[] {
   return out;
 }
 
+/** An entity's code sets: its own, or one per concept of a composite mention (`attributes.components`, see the linker). */
+function codeSets(e: Entity): (Codes | undefined)[] {
+  const parts = e.attributes?.components;
+  return Array.isArray(parts) ? parts.map((p) => (p as { codes?: Codes }).codes) : [e.codes];
+}
+
 function mentionOf(e: Entity, options: AdapterOptions): Mention {
   const m: Mention = { id: e.id, start: e.start, end: e.end, text: e.text, label: e.type, type: e.type };
-  const ids = codeIds(e.codes);
+  // a composite mention lists the ids of each concept, as PubTator and BioC corpora write them
+  const ids = codeSets(e).flatMap(codeIds);
   if (ids.length) m.ids = ids;
   const attrs: Record<string, string | boolean> = {};
   for (const [k, v] of Object.entries(e.attributes ?? {})) {

@@ -107,6 +107,21 @@ const GENERIC_HEADS = new Set(
     .split(' ')
     .flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
 );
+/** "breast and ovarian cancers", "brain, breast, and prostate cancer": conjoined modifiers sharing a one- or two-word head. */
+const COORDINATED = /^((?:[A-Za-z][\w-]*,\s+)*[A-Za-z][\w-]*),?\s+(?:and\/or|and|or)\s+([A-Za-z][\w-]*)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)$/;
+
+/** The conjuncts of a coordinated mention, each with the shared head ("breast cancers", "ovarian cancers"), or null. */
+export function coordinatedParts(text: string): string[] | null {
+  const m = COORDINATED.exec(text.trim());
+  return m ? [...m[1]!.split(/,\s+/), m[2]!].map((w) => `${w} ${m[3]}`) : null;
+}
+
+/** One concept of a composite mention (`Linker.linkParts`). */
+export interface LinkedPart {
+  text: string;
+  result: LinkResult;
+}
+
 /** Disambiguation bonuses (added to a candidate's score; see `disambiguate`). */
 const PRIOR_BONUS = 0.02;
 const EXACT_CASE_BONUS = 0.01;
@@ -535,6 +550,23 @@ export class Linker {
     }
   }
 
+  /**
+   * A coordinated disease mention names several diseases ("breast and ovarian cancers": Breast Neoplasms and Ovarian
+   * Neoplasms, not the hereditary syndrome that a whole-string match finds), as BC5CDR's and NCBI-disease's composite
+   * mentions do. Returns the conjuncts that link surely, or null when the mention is not coordinated or none links.
+   */
+  linkParts(text: string, type: EntityType, ctx?: LinkContext): LinkedPart[] | null {
+    if (type !== 'DISEASE') return null;
+    const parts = coordinatedParts(text);
+    if (!parts) return null;
+    const out: LinkedPart[] = [];
+    for (const p of parts) {
+      const r = this.linkIfSure(p, type, ctx);
+      if (r) out.push({ text: p, result: r });
+    }
+    return out.length ? out : null;
+  }
+
   /** Link every entity of a document in place (codes, preferred_name, attributes.link_score). */
   linkDoc(doc: Doc): void {
     if (!doc.entities.length) return;
@@ -555,6 +587,13 @@ export class Linker {
   linkEntity(e: Entity, ctx: LinkContext, cache = new Map<string, LinkResult | null>()): LinkResult | null {
     if (!LINKABLE_TYPES.includes(e.type)) return null;
     if (e.codes && Object.keys(e.codes).length) return null;
+    // a composite mention gets one code set per concept it names, in attributes.components, and none of its own
+    const parts = this.linkParts(e.text, e.type, ctx);
+    if (parts) {
+      const components = parts.map((p) => ({ text: p.text, preferred_name: p.result.preferred_name, codes: { ...p.result.codes }, link_score: p.result.score }));
+      e.attributes = { ...e.attributes, link_score: Math.min(...components.map((c) => c.link_score)), link_method: 'composite', components };
+      return null;
+    }
     const key = `${e.type}\u0000${e.text}`;
     let r = cache.get(key);
     if (r === undefined) cache.set(key, (r = this.linkIfSure(e.text, e.type, ctx)));
