@@ -120,6 +120,7 @@ def main():
         for path in [a.compare, q] * 2:
             so = ort.SessionOptions()
             so.intra_op_num_threads, so.inter_op_num_threads = 2, 1
+            so.add_session_config_entry("session.x64quantprecision", "1")  # as the runtime (src/core/ort-session.ts)
             s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
             ts = []
             for i in range(45):

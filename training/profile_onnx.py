@@ -18,6 +18,7 @@ def main():
     so = ort.SessionOptions()
     so.intra_op_num_threads = a.threads
     so.enable_profiling = True
+    so.add_session_config_entry("session.x64quantprecision", "1")  # as the runtime (src/core/ort-session.ts)
     so.profile_file_prefix = os.path.join(tempfile.mkdtemp(), "ort")
     s = ort.InferenceSession(a.model, so, providers=["CPUExecutionProvider"])
     ids = np.random.RandomState(0).randint(1000, 30000, (a.windows, 128)).astype(np.int64)

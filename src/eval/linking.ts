@@ -15,7 +15,7 @@
 import type { AnnotatedDoc, Mention } from '../core/corpus.js';
 import type { EntityType } from '../core/types.js';
 import { loadCorpus } from '../corpora/index.js';
-import { getLinker, type Linker, type LinkResult } from '../linking/index.js';
+import { getLinker, type Linker, type LinkContext, type LinkResult } from '../linking/index.js';
 import { defaultModelName, NER_STEPS, pipeline } from '../pipeline.js';
 import { modelForCorpus, NER_EVAL_CORPORA } from './ner.js';
 import { prf, type Counts, type Prf } from './score.js';
@@ -100,6 +100,12 @@ function meshVersion(corpus: string): MeshVersion {
 function inVersion(id: string, v: MeshVersion): boolean {
   const x = /^([CD])(\d+)$/.exec(id);
   return !!x && Number(x[2]) <= (x[1] === 'D' ? v.maxD : v.maxC);
+}
+
+/** The concepts a mention names as the pipeline links it: each part of a composite mention (`Linker.linkParts`), else the best one. */
+function concepts(linker: Linker, text: string, type: EntityType, ctx: LinkContext): (LinkResult | null)[] {
+  const parts = linker.linkParts(text, type, ctx);
+  return parts ? parts.map((p) => p.result) : [linker.link(text, type, ctx)];
 }
 
 interface Linked {
@@ -210,10 +216,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
         if (!m.type || !spec.types.includes(m.type)) continue;
         mentionCount.set(m.type, (mentionCount.get(m.type) ?? 0) + 1);
         const gold = goldGroups(m, spec);
-        // a composite mention contributes each concept it names (Linker.linkParts), as the pipeline links it
-        const parts = linker.linkParts(m.text, m.type, ctx);
-        const rs = parts ? parts.map((p) => p.result) : [linker.link(m.text, m.type, ctx)];
-        for (const r of rs) items.push({ doc: i, type: m.type, id: r ? predictedId(r, spec.system(m.type), spec.omim, version) : undefined, score: r ? r.score : 0, gold });
+        for (const r of concepts(linker, m.text, m.type, ctx)) items.push({ doc: i, type: m.type, id: r ? predictedId(r, spec.system(m.type), spec.omim, version) : undefined, score: r ? r.score : 0, gold });
       }
     });
   } else {
@@ -228,11 +231,9 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
           // the entity's codes hold one id per system (no OMIM): the concept the pipeline linked (same linker, same
           // document context) gives the id the corpus would use
           const linked = typeof e.attributes?.link_score === 'number';
-          const parts = linked && e.attributes?.link_method === 'composite' ? linker.linkParts(e.text, e.type, ctx) : null;
-          const rs = parts ? parts.map((p) => p.result) : [linked ? linker.link(e.text, e.type, ctx) : null];
-          for (const r of rs) {
+          for (const r of linked ? concepts(linker, e.text, e.type, ctx) : [null]) {
             const id = r ? predictedId(r, spec.system(e.type), spec.omim, version) : undefined;
-            items.push({ doc: i, type: e.type, id, score: linked ? (r?.score ?? 0) : 0, gold: [] });
+            items.push({ doc: i, type: e.type, id, score: r?.score ?? 0, gold: [] });
           }
         }
       }

@@ -257,8 +257,9 @@ export class Linker {
    * docs/linking.md); chemicals lost by it there and are left alone.
    */
   private withHeadPhrase(text: string, type: EntityType, ctx: LinkContext | undefined, r: LinkResult | null): LinkResult | null {
+    const sure = r && r.score >= this.thresholds[type] ? r : null;
     // a genetic disease with an OMIM id is more precisely named than by a broader MeSH heading
-    if (r?.xrefs.omim && r.score >= this.thresholds[type]) return r;
+    if (sure?.xrefs.omim) return sure;
     const words = text.split(/[\s\-‐-―]+/).filter(Boolean);
     // the head comes before a post-modifier: "cirrhosis of the liver" is not a kind of liver
     const stop = words.findIndex((w, i) => i > 0 && isStopWord(w.toLowerCase()));
@@ -270,11 +271,10 @@ export class Linker {
       if (!list.length) continue;
       const h = this.withCompanionCodes(list);
       if (h.type !== type || !h.xrefs.mesh || h.score < this.thresholds[type]) continue;
-      const sure = r && r.score >= this.thresholds[type];
       if (!sure) return r && r.score >= h.score * HEAD_FACTOR ? r : { ...h, score: Math.round(h.score * HEAD_FACTOR * 10000) / 10000, method: 'head' };
-      const codes: Codes = { ...r.codes };
+      const codes: Codes = { ...sure.codes };
       if (h.codes.mesh) codes.mesh = h.codes.mesh;
-      return { ...r, codes: Object.freeze(codes), xrefs: Object.freeze({ ...r.xrefs, mesh: h.xrefs.mesh }), mesh_broader: h.preferred_name };
+      return { ...sure, codes: Object.freeze(codes), xrefs: Object.freeze({ ...sure.xrefs, mesh: h.xrefs.mesh }), mesh_broader: h.preferred_name };
     }
     return r;
   }
