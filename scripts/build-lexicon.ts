@@ -33,7 +33,7 @@ import {
   type PharmgkbRow,
   type SourceInfo,
 } from '../src/linking/format.js';
-import { LEXICON_FILE, PHARMGKB_FILE } from '../src/linking/lexicon.js';
+import { LEXICON_FILE, PHARMGKB_FILE, pharmgkbNameKeys } from '../src/linking/lexicon.js';
 import { bagKey, bagKeyFromTokens, NORMALIZER_VERSION, normKey, normTokens } from '../src/linking/normalize.js';
 
 // ---------------------------------------------------------------------------------------------- arguments
@@ -943,7 +943,7 @@ function buildPharmgkb(built: Built[], lexiconSha: string): PharmgkbFile {
     take(name, true);
     for (const g of parseList(r[cgen!])) take(g, true);
     for (const g of parseList(r[ctrade!])) take(g, true);
-    rows.push([attach, codes.has('rxnorm') ? 30 : 15, formatCodes(codes, SYSTEM_ORDER), names, nHigh]);
+    rows.push([attach, codes.has('rxnorm') ? 30 : 15, formatCodes(codes, SYSTEM_ORDER), names, nHigh, names.map(pharmgkbNameKeys)]);
   }
   rows.sort((a, b) => a[0] - b[0] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   console.log(`  PharmGKB: ${rows.length} chemicals, ${rows.filter((r) => r[0] >= 0).length} attached to lexicon concepts`);
@@ -956,6 +956,7 @@ function buildPharmgkb(built: Built[], lexiconSha: string): PharmgkbFile {
       '(https://creativecommons.org/licenses/by-sa/4.0/). Changes: names and RxNorm/UMLS/MeSH/SNOMED/DrugBank ids selected and re-encoded. ' +
       'This file is distributed under the same licence.',
     lexicon_sha256: lexiconSha,
+    normalizer: NORMALIZER_VERSION,
     rows,
   };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { components } from '../src/core/component.js';
@@ -7,12 +8,13 @@ import { createDoc, makeEntity } from '../src/core/doc.js';
 import type { Doc, EntityType } from '../src/core/types.js';
 import { evalTasks } from '../src/eval/task.js';
 import { findAbbreviations } from '../src/text/abbreviations.js';
-import { packContainer, parseCodes, unpackContainer } from '../src/linking/format.js';
-import { defaultLexiconDir, getLinker, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
+import { ALIASES_FILE, ALIASES_TRAIN_FILE, packContainer, parseCodes, unpackContainer, type AliasesFile, type PharmgkbFile } from '../src/linking/format.js';
+import { defaultLexiconDir, getLinker, Lexicon, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
+import { pharmgkbNameKeys } from '../src/linking/lexicon.js';
 import { coordinatedParts } from '../src/linking/linker.js';
 import { docToAnnotated } from '../src/export/annotated.js';
 import { NgramIndex, trigramsOf } from '../src/linking/ngram.js';
-import { bagKey, normKey } from '../src/linking/normalize.js';
+import { bagKey, NORMALIZER_VERSION, normKey } from '../src/linking/normalize.js';
 import { goldGroups, LINK_SPECS } from '../src/eval/linking.js';
 
 describe('normalisation', () => {
@@ -121,6 +123,37 @@ describe('lexicon artifact', () => {
     assert.equal(codes.get('mondo')?.[0], 'MONDO:0005148');
     assert.equal(codes.get('mesh')?.[0], 'D003924');
   });
+  it('finds a key by binary search before its hash table exists, and the same key after', () => {
+    // a fresh Lexicon over the same bytes, so that the shared one's tables are not built here
+    const gz = readFileSync(join(dir, LEXICON_FILE));
+    const lex = new Lexicon(gunzipSync(gz));
+    for (const ix of [lex.norm, lex.bag]) {
+      const keys: [string, number][] = [];
+      for (let id = 0; id < ix.size; id += 97) keys.push([ix.key(id), id]);
+      keys.push([ix.key(0), 0], [ix.key(ix.size - 1), ix.size - 1]);
+      for (const [k, id] of keys) assert.equal(ix.search(k), id, k);
+      const all = new Set(Array.from({ length: ix.size }, (_, id) => ix.key(id)));
+      const misses = ['', 'zzzzzz qqq', `${ix.key(5)} qqq`, ix.key(5).slice(0, -1), `${ix.key(ix.size - 1)}z`].filter((m) => !all.has(m));
+      assert.ok(misses.length >= 3);
+      for (const m of misses) assert.equal(ix.search(m), -1, m);
+      ix.prepare();
+      for (const [k, id] of keys) assert.equal(ix.find(k), id, k);
+      assert.equal(ix.find('zzzzzz qqq'), -1);
+    }
+  });
+  it("stores PharmGKB names' lookup keys as the current normaliser makes them", () => {
+    const file = JSON.parse(gunzipSync(readFileSync(join(dir, PHARMGKB_FILE))).toString('utf8')) as PharmgkbFile;
+    assert.equal(file.normalizer, NORMALIZER_VERSION, 'pharmgkb.json.gz was built by another normaliser: run npm run build:lexicon');
+    let n = 0;
+    for (const row of file.rows) {
+      const names = row[3];
+      const keys = row[5]!;
+      assert.equal(keys.length, names.length);
+      names.forEach((name, j) => assert.equal(keys[j], pharmgkbNameKeys(name), name));
+      n += names.length;
+    }
+    assert.ok(n > 20_000, `${n} names`);
+  });
 });
 
 function link(text: string, type: EntityType, context = text) {
@@ -131,17 +164,20 @@ function link(text: string, type: EntityType, context = text) {
 describe('linker', () => {
   it('fills the codes its top concept lacks from a same-name concept of another source, replacing none', () => {
     const linker = getLinker();
-    // "DOPAC": DrugBank's concept (no MeSH id) and MeSH's descriptor are separate concepts with one name
-    const [top, second] = linker.candidates('DOPAC', 'DRUG');
+    // "Phylloquinone": DrugBank's concept (no MeSH id) and MeSH's "Vitamin K 1" are separate concepts with that name
+    // (not a corpus alias, which would name one concept directly)
+    const [top, second] = linker.candidates('Phylloquinone', 'DRUG');
+    assert.notEqual(top!.method, 'corpus-alias');
     assert.equal(linker.result(top!).codes.mesh, undefined);
-    assert.equal(linker.result(second!).codes.mesh, 'D015102');
-    const r = link('DOPAC', 'DRUG');
+    assert.equal(linker.result(second!).codes.mesh, 'D010837');
+    const r = link('Phylloquinone', 'DRUG');
     assert.equal(r?.concept, top!.concept);
-    assert.deepEqual(r?.codes, { ...linker.result(top!).codes, mesh: 'D015102' });
-    assert.deepEqual(r?.xrefs.mesh, ['D015102']);
-    // both concepts have an RxNorm id (160372 and 6852): the top concept's stays
-    assert.equal(link('levomepromazine', 'DRUG')?.codes.rxnorm, '160372');
-    assert.equal(link('levomepromazine', 'DRUG')?.codes.mesh, 'D008728');
+    assert.deepEqual(r?.codes, { ...linker.result(top!).codes, mesh: 'D010837' });
+    assert.deepEqual(r?.xrefs.mesh, ['D010837']);
+    // DrugBank's "Ardeparin" and MeSH's Heparin (which lists it as a name) both have an RxNorm id (87866 and 5224):
+    // the top concept's stays, and only the missing MeSH id is added
+    assert.equal(link('Ardeparin', 'DRUG')?.codes.rxnorm, '87866');
+    assert.equal(link('Ardeparin', 'DRUG')?.codes.mesh, 'D006493');
   });
 
   it("fills the code systems a concept lacks from its namesakes (another source's concept with its preferred name)", () => {
@@ -157,21 +193,21 @@ describe('linker', () => {
 
   it("gives a disease without a MeSH heading its head phrase's, marked as broader, and links an unknown phrase by its head", async () => {
     const linker = getLinker();
-    // HPO's "Ventricular arrhythmia" has no MeSH id: its own codes stay, MeSH comes from "Arrhythmia"
-    const r = link('ventricular arrhythmias', 'DISEASE')!;
+    // HPO's "Atrial arrhythmia" has no MeSH id: its own codes stay, MeSH comes from "Arrhythmia"
+    const r = link('atrial arrhythmias', 'DISEASE')!;
     assert.equal(linker.lexicon.allCodes(r.concept).get('mesh'), undefined);
-    assert.equal(r.preferred_name, 'Ventricular arrhythmia');
-    assert.equal(r.codes.umls_cui, 'C0085612');
+    assert.equal(r.preferred_name, 'Atrial arrhythmia');
+    assert.equal(r.codes.umls_cui, 'C0085611');
     assert.equal(r.codes.mesh, 'D001145');
     assert.equal(r.mesh_broader, 'Arrhythmia');
-    // nothing names "facial dermatitis": the link is its head's, with a lower score
-    const h = link('facial dermatitis', 'DISEASE')!;
+    // nothing names "scalp dermatitis": the link is its head's, with a lower score
+    const h = link('scalp dermatitis', 'DISEASE')!;
     assert.equal(h.method, 'head');
     assert.equal(h.preferred_name, 'dermatitis');
     assert.ok(h.score < 1 && h.score >= linker.thresholds.DISEASE, `score ${h.score}`);
     // the pipeline marks the broader heading on the entity
-    const doc = createDoc('Ventricular arrhythmias occurred.');
-    doc.entities.push(makeEntity(doc, { start: 0, end: 23 }, 'DISEASE', 0.9));
+    const doc = createDoc('Atrial arrhythmias occurred.');
+    doc.entities.push(makeEntity(doc, { start: 0, end: 18 }, 'DISEASE', 0.9));
     await linkerComponent().process(doc, {});
     assert.equal(doc.entities[0]!.codes?.mesh, 'D001145');
     assert.equal(doc.entities[0]!.attributes?.mesh_broader, 'Arrhythmia');
@@ -249,6 +285,30 @@ describe('linker', () => {
     const ctx = linker.context('Patients with atopic dermatitis (AD) were enrolled.');
     assert.notEqual(linker.link('AD', 'DISEASE', ctx)?.codes.mesh, 'D000544', 'AD defined as atopic dermatitis here, not the corpus alias Alzheimer disease');
     assert.equal(linker.link('AD', 'DISEASE', ctx)?.method, 'abbreviation', 'the definition in the document wins');
+  });
+  it('dev is scored with aliases learned without the dev splits ($MEDICAL_NER_ALIASES, set by eval --split dev)', () => {
+    const read = (name: string) => JSON.parse(gunzipSync(readFileSync(join(defaultLexiconDir(), name))).toString('utf8')) as AliasesFile;
+    const all = read(ALIASES_FILE);
+    const train = read(ALIASES_TRAIN_FILE);
+    assert.ok(all.sources.some((s) => s.startsWith('bc5cdr dev')), "the linker's aliases include the dev splits");
+    assert.ok(!all.sources.some((s) => s.startsWith('biored dev')), 'but not BioRED dev, where BioRED is scored');
+    assert.ok(train.sources.every((s) => / train /.test(s)), 'the dev-scoring aliases come from train splits only');
+    const trainKeys = new Set(train.rows.map(([type, key]) => `${type} ${key}`));
+    const devOnly = all.rows.find(([type, key]) => !trainKeys.has(`${type} ${key}`));
+    assert.ok(devOnly, 'some alias comes from a dev split only');
+    const [type, key, concept] = devOnly;
+    assert.equal(loadLexicon().alias(type, key), concept);
+    const saved = process.env.MEDICAL_NER_ALIASES;
+    process.env.MEDICAL_NER_ALIASES = ALIASES_TRAIN_FILE;
+    try {
+      const lex = loadLexicon();
+      assert.equal(lex.stats.aliases, train.rows.length);
+      assert.equal(lex.alias(type, key), undefined, 'a dev-only alias is not seen when scoring dev');
+      assert.equal(getLinker().lexicon, lex, 'the linker follows the aliases file');
+    } finally {
+      if (saved === undefined) delete process.env.MEDICAL_NER_ALIASES;
+      else process.env.MEDICAL_NER_ALIASES = saved;
+    }
   });
   it('uses abbreviations defined in the document, then the clinical list', () => {
     const text = 'Patients with hepatocellular carcinoma (HCC) were treated. HCC recurred.';

@@ -107,7 +107,11 @@ function align8(n: number): number {
  * `attachTo` is the index of the concept in lexicon.bin.gz these names and codes are added to, or -1 for a
  * new DRUG concept.
  */
-export type PharmgkbRow = [attachTo: number, prior: number, codes: string, names: string[], nHigh: number];
+/**
+ * `keys` (since 2026-12-02): each name's normalised key and bag key, "key\tbag" (bag empty when it equals the key or
+ * is empty), made by normaliser `PharmgkbFile.normalizer`; the loader recomputes them when that is not its own.
+ */
+export type PharmgkbRow = [attachTo: number, prior: number, codes: string, names: string[], nHigh: number, keys?: string[]];
 
 export interface PharmgkbFile {
   format: 'medical-ner-lexicon-pharmgkb';
@@ -116,10 +120,15 @@ export interface PharmgkbFile {
   notice: string;
   /** sha256 of lexicon.bin.gz: attachTo indices are only valid against that file. */
   lexicon_sha256: string;
+  /** NORMALIZER_VERSION the rows' keys were made with. */
+  normalizer?: number;
   rows: PharmgkbRow[];
 }
 
+/** Aliases from the training and dev splits: what the linker uses. */
 export const ALIASES_FILE = 'corpus-aliases.json.gz';
+/** Aliases from the training splits alone: what `eval --split dev` uses, so that dev scores stay honest. */
+export const ALIASES_TRAIN_FILE = 'corpus-aliases.train.json.gz';
 
 /** Mention strings the training corpora link to one lexicon concept (scripts/build-aliases.ts). */
 export interface AliasesFile {

@@ -6,11 +6,12 @@
 import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
 import type { Doc } from '../core/types.js';
-import { defaultLexiconDir, loadLexicon } from './lexicon.js';
+import { aliasesFileName, defaultLexiconDir, loadLexicon } from './lexicon.js';
 import { Linker, type LinkerOptions } from './linker.js';
 
 export { findAbbreviations, abbreviationMap, type AbbreviationPair } from '../text/abbreviations.js';
-export { Lexicon, loadLexicon, defaultLexiconDir, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
+export { Lexicon, loadLexicon, defaultLexiconDir, aliasesFileName, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
+export { ALIASES_FILE, ALIASES_TRAIN_FILE } from './format.js';
 export { Linker, DEFAULT_THRESHOLDS, LINKABLE_TYPES, type LinkCandidate, type LinkContext, type LinkMethod, type LinkResult, type LinkerOptions } from './linker.js';
 export { normKey, bagKey, normTokens } from './normalize.js';
 
@@ -18,7 +19,7 @@ const linkers = new Map<string, Linker>();
 
 /** A Linker over the lexicon in `dir` (default: the package's lexicons/, or $MEDICAL_NER_LEXICONS); cached. */
 export function getLinker(dir = defaultLexiconDir(), options: LinkerOptions = {}): Linker {
-  const key = `${dir}\u0000${JSON.stringify(options)}`;
+  const key = `${dir}\u0000${aliasesFileName()}\u0000${JSON.stringify(options)}`;
   let l = linkers.get(key);
   if (!l) linkers.set(key, (l = new Linker(loadLexicon(dir), options)));
   return l;

@@ -2,8 +2,9 @@
  * The in-memory lexicon, read from lexicons/lexicon.bin.gz (plus the PharmGKB rows in pharmgkb.json.gz).
  *
  * The binary file is used as is: concept fields are typed-array views, names and codes are decoded on demand,
- * and the name indexes are sorted key blobs, found through hash tables built on first use, so loading is one gunzip
- * and a scan for line starts, and memory is about the size of the unpacked file. Loaded lazily and cached per directory.
+ * and the name indexes are sorted key blobs, binary-searched until hash tables are built for them (after the first
+ * lookups, or by `prepare()`), so loading is one gunzip and a scan for line starts, and memory is about the size of the
+ * unpacked file. Loaded lazily and cached per directory and aliases file.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,13 +34,11 @@ const NO_POSTINGS: Postings = Object.freeze([]);
 const NL = 10;
 
 /** Byte offsets of the starts of `count` newline-terminated lines (plus the end). */
-function lineStarts(buf: Uint8Array, count: number): Uint32Array {
+function lineStarts(buf: Buffer, count: number): Uint32Array {
   const out = new Uint32Array(count + 1);
   let line = 0;
-  out[0] = 0;
-  for (let i = 0; i < buf.length && line < count; i++) {
-    if (buf[i] === NL) out[++line] = i + 1;
-  }
+  // Buffer.indexOf scans natively (memchr), several times faster than a byte loop in JavaScript
+  for (let i = buf.indexOf(NL); i >= 0 && line < count; i = buf.indexOf(NL, i + 1)) out[++line] = i + 1;
   if (line !== count) throw new Error(`lexicon: expected ${count} lines, found ${line}`);
   return out;
 }
@@ -64,7 +63,10 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
   return h >>> 0;
 }
 
-/** A sorted, newline-separated ASCII key blob with postings; lookup through a hash table built on first use. */
+/** Lookups before a key index builds its hash table (`KeyIndex.find`). */
+const HASH_AFTER = 2000;
+
+/** A sorted, newline-separated ASCII key blob with postings; lookup through a hash table built once it pays. */
 export class KeyIndex {
   readonly size: number;
   private readonly off: Uint32Array;
@@ -74,6 +76,7 @@ export class KeyIndex {
    * the top bits of the key's hash above them, so a probe rarely needs to compare key bytes.
    */
   private slots: Uint32Array | undefined;
+  private lookups = 0;
   private readonly idBits: number;
 
   constructor(
@@ -100,14 +103,19 @@ export class KeyIndex {
     return q.length - len;
   }
 
-  /** Builds the hash table now (about 0.15 s for the two indexes; servers do it at start). */
+  /** Builds the hash table now (servers do it at start). */
   prepare(): void {
     this.slots ??= this.buildSlots();
   }
 
-  /** Key id, or -1. */
+  /**
+   * Key id, or -1. The first lookups binary-search the sorted blob: a command-line run on one sentence looks up a few
+   * dozen keys, and building the hash table costs more than a second of lookups (about 0.25 s per index on a slow
+   * 2-core machine, most of it cache misses); after HASH_AFTER lookups the table is built.
+   */
   find(q: string): number {
-    const slots = (this.slots ??= this.buildSlots());
+    const slots = this.slots ?? (++this.lookups > HASH_AFTER ? (this.slots = this.buildSlots()) : undefined);
+    if (!slots) return this.search(q);
     const h = hashString(q);
     const tag = this.tagOf(h);
     const idMask = 2 ** this.idBits - 1;
@@ -117,6 +125,20 @@ export class KeyIndex {
       const id = (slot & idMask) - 1;
       if (slot - (slot & idMask) === tag && this.compare(q, id) === 0) return id;
     }
+  }
+
+  /** Binary search of the blob, whose keys are sorted by their bytes (`compare`'s order). */
+  search(q: string): number {
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.compare(q, mid);
+      if (d === 0) return mid;
+      if (d > 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** The hash's top bits, in place above the id bits. */
@@ -139,9 +161,13 @@ export class KeyIndex {
     return this.blob.toString('latin1', this.off[id]!, this.off[id + 1]! - 1);
   }
 
-  /** Raw key bytes [start, end) in `bytes()`. */
-  keyRange(id: number): [number, number] {
-    return [this.off[id]!, this.off[id + 1]! - 1];
+  /** Raw key bytes [keyStart, keyEnd) in `bytes()`. */
+  keyStart(id: number): number {
+    return this.off[id]!;
+  }
+
+  keyEnd(id: number): number {
+    return this.off[id + 1]! - 1;
   }
 
   bytes(): Uint8Array {
@@ -244,7 +270,8 @@ export class Lexicon {
   private attachPharmgkb(p: PharmgkbFile): void {
     const drug = this.types.indexOf('DRUG');
     let next = this.baseConcepts;
-    for (const [attach, prior, codes, names, nHigh] of p.rows) {
+    const stored = p.normalizer === NORMALIZER_VERSION;
+    for (const [attach, prior, codes, names, nHigh, keys] of p.rows) {
       let c = attach;
       if (c < 0) {
         c = next++;
@@ -261,12 +288,11 @@ export class Lexicon {
       } else this.extra.set(c, { names: [...names], nHigh, codes });
       names.forEach((name, j) => {
         const tier = attach < 0 && j === 0 && !prev ? 0 : j < nHigh ? 1 : 2;
-        const toks = normTokens(name);
-        if (!toks.length) return;
-        const nk = toks.join(' ');
-        addTo(this.extraNorm, nk, c * 4 + tier);
-        const bk = bagKeyFromTokens(toks, true);
-        if (bk && bk !== nk) addTo(this.extraBag, bk, c * 4 + tier);
+        const k = stored && keys ? keys[j]! : pharmgkbNameKeys(name);
+        if (!k) return;
+        const tab = k.indexOf('\t');
+        addTo(this.extraNorm, k.slice(0, tab), c * 4 + tier);
+        if (tab + 1 < k.length) addTo(this.extraBag, k.slice(tab + 1), c * 4 + tier);
       });
     }
   }
@@ -376,6 +402,18 @@ function checkHeader(h: LexiconHeader): void {
   }
 }
 
+/**
+ * A PharmGKB name's lookup keys as pharmgkb.json.gz stores them (computed at build time: normalising its 30,000 names
+ * took a quarter of a second of every load): "key\tbag", the bag key empty when it equals the key; "" if none.
+ */
+export function pharmgkbNameKeys(name: string): string {
+  const toks = normTokens(name);
+  if (!toks.length) return '';
+  const nk = toks.join(' ');
+  const bk = bagKeyFromTokens(toks, true);
+  return `${nk}\t${bk && bk !== nk ? bk : ''}`;
+}
+
 function addTo(map: Map<string, number[]>, key: string, p: number): void {
   const list = map.get(key);
   if (!list) map.set(key, [p]);
@@ -418,9 +456,19 @@ function loadSideFile<T extends { lexicon_sha256: string }>(dir: string, name: s
   console.warn(`${name} was built for another ${LEXICON_FILE}; ignoring it (run ${rebuild})`);
   return undefined;
 }
-/** Load (once per directory) the lexicon and, when present and built for it, the PharmGKB rows. */
+/**
+ * The corpus aliases file the lexicon loads: ALIASES_FILE, or the one $MEDICAL_NER_ALIASES names (`eval --split dev`
+ * sets it to ALIASES_TRAIN_FILE, the aliases learned without the dev splits).
+ */
+export function aliasesFileName(): string {
+  return process.env.MEDICAL_NER_ALIASES || ALIASES_FILE;
+}
+
+/** Load (once per directory and aliases file) the lexicon and, when present and built for it, the PharmGKB rows and the corpus aliases. */
 export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
-  const hit = cache.get(dir);
+  const aliasesFile = aliasesFileName();
+  const cacheKey = `${dir}\u0000${aliasesFile}`;
+  const hit = cache.get(cacheKey);
   if (hit) return hit;
   const t0 = performance.now();
   const path = join(dir, LEXICON_FILE);
@@ -428,10 +476,10 @@ export function loadLexicon(dir = defaultLexiconDir()): Lexicon {
   const gz = readFileSync(path);
   const sha = createHash('sha256').update(gz).digest('hex');
   const pgkb = loadSideFile<PharmgkbFile>(dir, PHARMGKB_FILE, sha, 'npm run build:lexicon');
-  const aliases = loadSideFile<AliasesFile>(dir, ALIASES_FILE, sha, 'npx tsx scripts/build-aliases.ts');
+  const aliases = loadSideFile<AliasesFile>(dir, aliasesFile, sha, 'npx tsx scripts/build-aliases.ts');
   const lex = new Lexicon(gunzipExact(gz), pgkb?.data, gz.length + (pgkb?.bytes ?? 0) + (aliases?.bytes ?? 0));
   if (aliases) lex.setAliases(aliases.data);
   lex.stats.loadMs = performance.now() - t0;
-  cache.set(dir, lex);
+  cache.set(cacheKey, lex);
   return lex;
 }

@@ -3,13 +3,13 @@
  * word-form differences) that the hash lookups do not catch.
  *
  * Keys are ASCII `[a-z0-9 ]` (see normalize.ts), so a trigram is a number below 37³ and the inverted index
- * is a CSR pair of typed arrays; a forward index (key → its trigrams, 16-bit) sits beside it. One index per
+ * is a CSR pair of typed arrays; a key's own trigrams are recounted from its bytes in the lexicon when needed. One index per
  * entity type (plus one for untyped concepts) is built on first use. Keys are numbered by trigram count, so
  * every posting list is sorted by key length and a query reads only the stretch of lengths that can reach
  * its Dice floor. Prefix filtering (as in AllPairs/PPJoin) skips most of the query's common trigrams: a key
  * with the overlap the floor needs holds enough of the rarer ones, and a key that can reach the IDF-weighted score
  * holds enough of their weight (the tighter of the two bounds applies). Keys counted often enough in those lists
- * are checked against the floor with their forward trigrams (plain Dice coefficient), and the best few
+ * are checked against the floor with their own trigrams (plain Dice coefficient), and the best few
  * hundred are scored with an IDF-weighted Dice coefficient.
  */
 import type { Lexicon } from './lexicon.js';
@@ -75,18 +75,23 @@ export class NgramIndex {
   /** Key ids in this index (index-local id → lexicon key id; negative for PharmGKB keys), by trigram count. */
   private readonly keys: Int32Array;
   private readonly triCount: Uint8Array;
+  /** The first key id with at least c trigrams, for c in [0, MAX_KEY + 1] (key ids ascend with trigram count). */
+  private readonly firstWithCount: Uint32Array;
   /** Inverted index: trigram → index-local key ids (ascending, so ascending trigram count). */
   private readonly start: Uint32Array;
   private readonly post: Uint32Array;
-  /** Forward index: index-local key id → its distinct trigrams (ids < 37³ fit 16 bits). */
-  private readonly fwdStart: Uint32Array;
-  private readonly fwd: Uint16Array;
+  /** Bytes of the PharmGKB keys (the lexicon keys are read in place from its blob). */
+  private readonly extraBytes: Uint8Array;
+  private readonly extraOff: Uint32Array;
   private readonly idf: Float32Array;
   private readonly extraKeys: string[];
   // scratch buffers reused by every search
   private counts: Uint16Array | undefined;
   private touched: Int32Array | undefined;
   private mark: Uint8Array | undefined;
+  private seen: Uint32Array | undefined;
+  private stamp = 0;
+  private keyWeight = 0;
   readonly buildMs: number;
 
   constructor(
@@ -98,8 +103,8 @@ export class NgramIndex {
     const bytes = norm.bytes();
     const ids: number[] = [];
     for (let k = 0; k < norm.size; k++) {
-      const [s, e] = norm.keyRange(k);
-      if (e - s < 3 || e - s > MAX_KEY) continue;
+      const len = norm.keyEnd(k) - norm.keyStart(k);
+      if (len < 3 || len > MAX_KEY) continue;
       const ps = norm.postings(k);
       for (let i = 0; i < ps.length; i++) {
         if (accept(ps[i]! >>> 2, ps[i]! & 3)) {
@@ -115,21 +120,18 @@ export class NgramIndex {
         this.extraKeys.push(key);
       }
     }
+    const extra = Buffer.from(this.extraKeys.join(''), 'latin1');
+    this.extraBytes = extra;
+    this.extraOff = new Uint32Array(this.extraKeys.length + 1);
+    this.extraKeys.forEach((k, i) => (this.extraOff[i + 1] = this.extraOff[i]! + k.length));
     const n = ids.length;
-    // trigrams of every key, in the order found
+    // trigrams of every key, in the order found (only while building: a search recounts a key's trigrams from its bytes)
     const tmp = new Uint32Array(MAX_KEY + 2);
     const rawStart = new Uint32Array(n + 1);
     let rawTri = new Uint16Array(n * 24);
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
-      let m: number;
-      if (id >= 0) {
-        const [s, e] = norm.keyRange(id);
-        m = trigramsOfBytes(bytes, s, e, tmp);
-      } else {
-        const b = Buffer.from(this.extraKeys[-1 - id]!, 'latin1');
-        m = trigramsOfBytes(b, 0, b.length, tmp);
-      }
+      const m = id >= 0 ? trigramsOfBytes(bytes, norm.keyStart(id), norm.keyEnd(id), tmp) : trigramsOfBytes(extra, this.extraOff[-1 - id]!, this.extraOff[-id]!, tmp);
       const w = rawStart[i]!;
       if (w + m > rawTri.length) {
         const grown = new Uint16Array(rawTri.length * 2 + m);
@@ -139,32 +141,30 @@ export class NgramIndex {
       rawTri.set(tmp.subarray(0, m), w);
       rawStart[i + 1] = w + m;
     }
-    // renumber by trigram count (stable), then lay out the forward and inverted indexes
+    // renumber by trigram count (stable), then lay out the inverted index
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rawStart[a + 1]! - rawStart[a]! - (rawStart[b + 1]! - rawStart[b]!) || a - b);
     this.keys = new Int32Array(n);
     this.triCount = new Uint8Array(n);
-    this.fwdStart = new Uint32Array(n + 1);
-    this.fwd = new Uint16Array(rawStart[n]!);
     const df = new Uint32Array(ALPHA ** 3);
     for (let i = 0; i < n; i++) {
       const o = order[i]!;
       this.keys[i] = ids[o]!;
-      const a = rawStart[o]!;
-      const m = rawStart[o + 1]! - a;
-      this.triCount[i] = m;
-      const w = this.fwdStart[i]!;
-      for (let j = 0; j < m; j++) {
-        const t = rawTri[a + j]!;
-        this.fwd[w + j] = t;
-        df[t]!++;
-      }
-      this.fwdStart[i + 1] = w + m;
+      this.triCount[i] = rawStart[o + 1]! - rawStart[o]!;
+      for (let p = rawStart[o]!; p < rawStart[o + 1]!; p++) df[rawTri[p]!]!++;
+    }
+    this.firstWithCount = new Uint32Array(MAX_KEY + 2);
+    for (let c = 0, i = 0; c <= MAX_KEY + 1; c++) {
+      while (i < n && this.triCount[i]! < c) i++;
+      this.firstWithCount[c] = i;
     }
     this.start = new Uint32Array(df.length + 1);
     for (let t = 0; t < df.length; t++) this.start[t + 1] = this.start[t]! + df[t]!;
     this.post = new Uint32Array(this.start[df.length]!);
     const fill = this.start.slice(0, df.length);
-    for (let i = 0; i < n; i++) for (let p = this.fwdStart[i]!; p < this.fwdStart[i + 1]!; p++) this.post[fill[this.fwd[p]!]!++] = i;
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      for (let p = rawStart[o]!; p < rawStart[o + 1]!; p++) this.post[fill[rawTri[p]!]!++] = i;
+    }
     this.idf = new Float32Array(df.length);
     for (let t = 0; t < df.length; t++) this.idf[t] = Math.log(1 + n / (1 + df[t]!));
     this.buildMs = performance.now() - t0;
@@ -175,7 +175,7 @@ export class NgramIndex {
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.triCount.byteLength + this.start.byteLength + this.post.byteLength + this.fwdStart.byteLength + this.fwd.byteLength + this.idf.byteLength;
+    return this.keys.byteLength + this.triCount.byteLength + this.firstWithCount.byteLength + this.start.byteLength + this.post.byteLength + this.extraBytes.byteLength + this.extraOff.byteLength + this.idf.byteLength;
   }
 
   private keyText(i: number): string {
@@ -183,11 +183,51 @@ export class NgramIndex {
     return id >= 0 ? this.lex.norm.key(id) : this.extraKeys[-1 - id]!;
   }
 
+  /**
+   * The number of key i's distinct trigrams that the query has, recounted from the key's bytes (a forward index of
+   * every key's trigrams would cost a third of the index's memory); with `idf`, their weight instead, and the weight
+   * of all the key's trigrams in `keyWeight`.
+   */
+  private shared(i: number, inQuery: Uint8Array, idf?: Float32Array): number {
+    const id = this.keys[i]!;
+    const norm = this.lex.norm;
+    const bytes = id >= 0 ? norm.bytes() : this.extraBytes;
+    const s = id >= 0 ? norm.keyStart(id) : this.extraOff[-1 - id]!;
+    const len = (id >= 0 ? norm.keyEnd(id) : this.extraOff[-id]!) - s;
+    const seen = (this.seen ??= new Uint32Array(ALPHA ** 3));
+    if (++this.stamp === 0xffffffff) {
+      seen.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    let shared = 0;
+    let kw = 0;
+    let a = 0;
+    let b = code(bytes[s]!);
+    for (let k = 1; k <= len; k++) {
+      const c = k < len ? code(bytes[s + k]!) : 0;
+      const t = (a * ALPHA + b) * ALPHA + c;
+      a = b;
+      b = c;
+      if (seen[t] === stamp) continue;
+      seen[t] = stamp;
+      if (idf) {
+        kw += idf[t]!;
+        if (inQuery[t]) shared += idf[t]!;
+      } else shared += inQuery[t]!;
+    }
+    this.keyWeight = kw;
+    return shared;
+  }
+
   /** First position in posting list [p, e) whose key has at least `count` trigrams. */
   private lowerBound(p: number, e: number, count: number): number {
+    // a list holds key ids in ascending order, so this compares ids with the first id of that length
+    const first = count <= 0 ? 0 : count > MAX_KEY + 1 ? this.keys.length : this.firstWithCount[count]!;
+    const post = this.post;
     while (p < e) {
       const mid = (p + e) >>> 1;
-      if (this.triCount[this.post[mid]!]! < count) p = mid + 1;
+      if (post[mid]! < first) p = mid + 1;
       else e = mid;
     }
     return p;
@@ -205,7 +245,7 @@ export class NgramIndex {
     const need = (n: number) => Math.ceil((f * (m + n)) / 2 - 1e-9);
     const minLen = Math.ceil((f * m) / (2 - f) - 1e-9);
     const maxLen = Math.floor((m * (2 - f)) / f + 1e-9);
-    const { start, post, fwd, fwdStart, triCount } = this; // locals: these loops are the linker's hottest
+    const { start, post, triCount } = this; // locals: these loops are the linker's hottest
     const byRarity = [...q].sort((a, b) => start[a + 1]! - start[a]! - (start[b + 1]! - start[b]!));
     const counts = (this.counts ??= new Uint16Array(this.keys.length));
     const touched = (this.touched ??= new Int32Array(this.keys.length));
@@ -248,23 +288,15 @@ export class NgramIndex {
       const c = counts[i]!;
       counts[i] = 0;
       if (c <= SLACK && c < need(triCount[i]!)) continue;
-      const s = fwdStart[i]!;
-      const e = fwdStart[i + 1]!;
-      let shared = 0;
-      for (let p = s; p < e; p++) shared += inQuery[fwd[p]!]!;
-      const dice = (2 * shared) / (m + e - s);
+      const shared = this.shared(i, inQuery);
+      const dice = (2 * shared) / (m + triCount[i]!);
       if (dice >= f) pre.push({ i, dice });
     }
     pre.sort((a, b) => b.dice - a.dice);
     const hits: NgramHit[] = [];
     for (const { i } of pre.slice(0, 300)) {
-      let inter = 0;
-      let kw = 0;
-      for (let p = this.fwdStart[i]!, e = this.fwdStart[i + 1]!; p < e; p++) {
-        const w = this.idf[this.fwd[p]!]!;
-        kw += w;
-        if (inQuery[this.fwd[p]!]) inter += w;
-      }
+      const inter = this.shared(i, inQuery, this.idf);
+      const kw = this.keyWeight;
       const score = (2 * inter) / (qw + kw);
       if (score >= minScore) hits.push({ key: this.keys[i]!, text: this.keyText(i), score });
     }

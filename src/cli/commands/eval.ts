@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MedicalNerError } from '../../core/errors.js';
 import { evalTasks, formatTable } from '../../eval/task.js';
+import { ALIASES_TRAIN_FILE } from '../../linking/format.js';
 import type { EvalOptions } from '../../eval/task.js';
 import '../../eval/index.js';
 import { registerCommand } from '../command.js';
@@ -28,6 +29,8 @@ registerCommand({
     const split = values.split;
     if (split !== 'test' && split !== 'dev' && split !== 'train') throw new MedicalNerError('INVALID_OPTION', '--split must be test, dev or train');
     const options: EvalOptions = { split };
+    // The linker's corpus aliases are learned from the train and dev splits; dev is scored with those of train alone.
+    if (split === 'dev' && !process.env.MEDICAL_NER_ALIASES) process.env.MEDICAL_NER_ALIASES = ALIASES_TRAIN_FILE;
     if (values.model) options.model = values.model;
     if (values.corpora) options.corpora = values.corpora.split(',').map((s) => s.trim());
     if (values.limit) options.limit = Number(values.limit);
