@@ -117,11 +117,11 @@ function build(withDev: boolean, name: string): void {
       missing++;
       continue;
     }
-    rows.push([type, key, concept, n]);
+    rows.push([type, key, concept, n, code]);
   }
   const file: AliasesFile = {
     format: 'medical-ner-corpus-aliases',
-    version: 1,
+    version: 2,
     lexicon_sha256: lexiconSha,
     sources,
     rule: `(type, normalised mention text) seen ≥ ${MIN_COUNT} times, top id ≥ ${MIN_SHARE * 100} % of them, id in the lexicon`,

@@ -281,6 +281,12 @@ describe('linker', () => {
     const aids = link('AIDS', 'DISEASE');
     assert.equal(aids?.codes.mesh, 'D000163', 'AIDS is the syndrome, not an insemination term');
     assert.equal(aids?.method, 'corpus-alias', 'AIDS comes from the corpus aliases');
+    assert.equal(aids?.corpus_id, 'mesh:D000163', 'with the id the corpora gave it');
+    // NCBI-disease codes C9 deficiency by its OMIM id; the concept lists a MeSH supplementary id first
+    const c9 = link('C9 deficiency', 'DISEASE');
+    assert.equal(c9?.corpus_id, 'omim:613825');
+    assert.deepEqual(c9?.xrefs.omim, ['613825']);
+    assert.equal(link('atrial arrhythmias', 'DISEASE')?.corpus_id, undefined, 'only corpus aliases carry one');
     const linker = getLinker();
     const ctx = linker.context('Patients with atopic dermatitis (AD) were enrolled.');
     assert.notEqual(linker.link('AD', 'DISEASE', ctx)?.codes.mesh, 'D000544', 'AD defined as atopic dermatitis here, not the corpus alias Alzheimer disease');
@@ -297,7 +303,7 @@ describe('linker', () => {
     const devOnly = all.rows.find(([type, key]) => !trainKeys.has(`${type} ${key}`));
     assert.ok(devOnly, 'some alias comes from a dev split only');
     const [type, key, concept] = devOnly;
-    assert.equal(loadLexicon().alias(type, key), concept);
+    assert.equal(loadLexicon().alias(type, key)?.concept, concept);
     const saved = process.env.MEDICAL_NER_ALIASES;
     process.env.MEDICAL_NER_ALIASES = ALIASES_TRAIN_FILE;
     try {

@@ -57,8 +57,14 @@ export function goldGroups(m: Mention, spec: LinkSpec): string[][] {
   return parts.map((p) => [p]);
 }
 
-/** The id a link result contributes for a corpus (one per concept), or undefined. */
+/**
+ * The id a link result contributes for a corpus (one per concept), or undefined. A corpus alias that the corpora coded
+ * by an OMIM id reports it, as a normaliser trained on them outputs the corpus's ids: NCBI-disease codes "C9
+ * deficiency" by OMIM 613825, and the concept lists a MeSH supplementary id first. (Their MeSH ids are not reported
+ * so: one learned from BC5CDR's older MeSH release would be wrong for BioRED's newer one.)
+ */
 function predictedId(r: LinkResult, system: 'mesh' | 'ncbi_gene', omim: boolean, version?: MeshVersion): string | undefined {
+  if (omim && system === 'mesh' && r.corpus_id?.startsWith('omim:')) return `OMIM:${r.corpus_id.slice(5)}`;
   const ids = r.xrefs[system] ?? [];
   const first = (system === 'mesh' && version ? ids.find((id) => inVersion(id, version)) : undefined) ?? ids[0];
   if (first) return first;

@@ -103,13 +103,11 @@ function align8(n: number): number {
 }
 
 /**
- * PharmGKB rows (CC BY-SA 4.0, kept in their own JSON file): `[attachTo, prior, codes, names, nHigh]` where
+ * PharmGKB rows (CC BY-SA 4.0, kept in their own JSON file): `[attachTo, prior, codes, names, nHigh, keys]` where
  * `attachTo` is the index of the concept in lexicon.bin.gz these names and codes are added to, or -1 for a
- * new DRUG concept.
- */
-/**
- * `keys` (since 2026-12-02): each name's normalised key and bag key, "key\tbag" (bag empty when it equals the key or
- * is empty), made by normaliser `PharmgkbFile.normalizer`; the loader recomputes them when that is not its own.
+ * new DRUG concept, and `keys` (since 2026-12-02) each name's normalised key and bag key, "key\tbag" (bag empty when
+ * it equals the key or is empty), made by normaliser `PharmgkbFile.normalizer`; the loader recomputes them when that
+ * is not its own.
  */
 export type PharmgkbRow = [attachTo: number, prior: number, codes: string, names: string[], nHigh: number, keys?: string[]];
 
@@ -138,7 +136,8 @@ export interface AliasesFile {
   lexicon_sha256: string;
   sources: string[];
   rule: string;
-  rows: [type: EntityType, normKey: string, concept: number, count: number][];
+  /** `code`: the id the corpora gave the string, as "system:id" (mesh, omim or ncbi_gene; since version 2). */
+  rows: [type: EntityType, normKey: string, concept: number, count: number, code?: string][];
 }
 
 /** Code systems stored in the lexicon: the Entity ones plus two extra ones (never copied into Entity.codes). */

@@ -63,6 +63,12 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
   return h >>> 0;
 }
 
+/** A corpus alias: the concept a mention string links to, and the id ("system:id") the corpora gave it. */
+export interface CorpusAlias {
+  concept: number;
+  code: string | undefined;
+}
+
 /** Lookups before a key index builds its hash table (`KeyIndex.find`). */
 const HASH_AFTER = 2000;
 
@@ -301,15 +307,15 @@ export class Lexicon {
     return this.ctype.length;
   }
 
-  /** Corpus aliases: (type, normalised text) → concept, learned from training splits (corpus-aliases.json.gz). */
-  private readonly aliases = new Map<string, number>();
+  /** Corpus aliases: (type, normalised text) → concept and the corpora's id, learned from annotated splits (corpus-aliases.json.gz). */
+  private readonly aliases = new Map<string, CorpusAlias>();
 
   setAliases(file: AliasesFile): void {
-    for (const [type, key, concept] of file.rows) if (concept < this.size) this.aliases.set(`${type}\u0000${key}`, concept);
+    for (const [type, key, concept, , code] of file.rows) if (concept < this.size) this.aliases.set(`${type}\u0000${key}`, { concept, code });
     this.stats.aliases = this.aliases.size;
   }
 
-  alias(type: EntityType, normKey: string): number | undefined {
+  alias(type: EntityType, normKey: string): CorpusAlias | undefined {
     return this.aliases.get(`${type}\u0000${normKey}`);
   }
 

@@ -32,6 +32,12 @@ export interface LinkCandidate {
   method: LinkMethod;
   /** The (normalised) string that matched. */
   matched: string;
+  /**
+   * Corpus aliases only: the id ("mesh:D…", "omim:…", "ncbi_gene:…") the annotated corpora gave this string. The
+   * concept carries it, but it may not be the id the concept lists first (NCBI-disease codes some diseases by OMIM id
+   * where MeSH has a supplementary concept too); the linking eval reports such an OMIM id as the mention's.
+   */
+  corpus_id?: string;
 }
 
 export interface LinkResult extends LinkCandidate {
@@ -335,7 +341,9 @@ export class Linker {
     const info = this.conceptInfo(c.concept);
     // spelled out rather than spread: this runs for every linked mention, and spreads are slow in V8
     const score = Math.round(Math.min(1, Math.max(0, c.score)) * 10000) / 10000;
-    return { concept: c.concept, score, method: c.method, matched: c.matched, type: info.type, preferred_name: info.preferred_name, codes: info.codes, xrefs: info.xrefs };
+    const r: LinkResult = { concept: c.concept, score, method: c.method, matched: c.matched, type: info.type, preferred_name: info.preferred_name, codes: info.codes, xrefs: info.xrefs };
+    if (c.corpus_id) r.corpus_id = c.corpus_id;
+    return r;
   }
 
   private add(best: Map<number, LinkCandidate>, postings: Postings, base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
@@ -379,7 +387,11 @@ export class Linker {
     if (!tokens.length) return;
     const key = tokens.join(' ');
     const alias = type && depth === 0 ? this.lexicon.alias(type, key) : undefined;
-    if (alias !== undefined && this.add(best, [makePosting(alias, 0)], factor, 'corpus-alias', key, type)) return;
+    if (alias !== undefined && this.add(best, [makePosting(alias.concept, 0)], factor, 'corpus-alias', key, type)) {
+      const c = best.get(alias.concept);
+      if (c && alias.code && c.method === 'corpus-alias') c.corpus_id = alias.code;
+      return;
+    }
     // 3. hash lookups
     this.add(best, this.lexicon.lookupNorm(key), factor, 'normalized', key, type);
     const bk = bagKeyFromTokens(tokens, true);

@@ -80,11 +80,10 @@ export class NgramIndex {
   /** Inverted index: trigram → index-local key ids (ascending, so ascending trigram count). */
   private readonly start: Uint32Array;
   private readonly post: Uint32Array;
-  /** Bytes of the PharmGKB keys (the lexicon keys are read in place from its blob). */
-  private readonly extraBytes: Uint8Array;
+  /** The PharmGKB keys' bytes, one after another, and their offsets (the lexicon's keys are read in place from its blob). */
+  private readonly extraBytes: Buffer;
   private readonly extraOff: Uint32Array;
   private readonly idf: Float32Array;
-  private readonly extraKeys: string[];
   // scratch buffers reused by every search
   private counts: Uint16Array | undefined;
   private touched: Int32Array | undefined;
@@ -113,17 +112,17 @@ export class NgramIndex {
         }
       }
     }
-    this.extraKeys = [];
+    const extraKeys: string[] = [];
     for (const [key, ps] of lex.extraNorm) {
       if (key.length >= 3 && key.length <= MAX_KEY && ps.some((p) => accept(p >>> 2, p & 3))) {
-        ids.push(-1 - this.extraKeys.length);
-        this.extraKeys.push(key);
+        ids.push(-1 - extraKeys.length);
+        extraKeys.push(key);
       }
     }
-    const extra = Buffer.from(this.extraKeys.join(''), 'latin1');
+    const extra = Buffer.from(extraKeys.join(''), 'latin1');
     this.extraBytes = extra;
-    this.extraOff = new Uint32Array(this.extraKeys.length + 1);
-    this.extraKeys.forEach((k, i) => (this.extraOff[i + 1] = this.extraOff[i]! + k.length));
+    this.extraOff = new Uint32Array(extraKeys.length + 1);
+    extraKeys.forEach((k, i) => (this.extraOff[i + 1] = this.extraOff[i]! + k.length));
     const n = ids.length;
     // trigrams of every key, in the order found (only while building: a search recounts a key's trigrams from its bytes)
     const tmp = new Uint32Array(MAX_KEY + 2);
@@ -180,7 +179,7 @@ export class NgramIndex {
 
   private keyText(i: number): string {
     const id = this.keys[i]!;
-    return id >= 0 ? this.lex.norm.key(id) : this.extraKeys[-1 - id]!;
+    return id >= 0 ? this.lex.norm.key(id) : this.extraBytes.toString('latin1', this.extraOff[-1 - id]!, this.extraOff[-id]!);
   }
 
   /**
