@@ -249,6 +249,12 @@ describe('linker', () => {
     assert.ok(ids.includes('MESH:D001943') && ids.includes('MESH:D010051'), ids.join(' '));
   });
 
+  it('adds "disease" to a bare name (Crohn), but not to an organ the NER model cut out of a coordination', () => {
+    assert.equal(link('Crohn', 'DISEASE')?.preferred_name, "Crohn's disease");
+    assert.equal(link('Crohn', 'DISEASE')?.method, 'variant');
+    const p = link('pancreas', 'DISEASE');
+    assert.ok(!p || !/disease/i.test(p.preferred_name), `pancreas → ${p?.preferred_name}`);
+  });
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');
