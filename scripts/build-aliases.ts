@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { AnnotatedDoc } from '../src/core/corpus.js';
 import type { EntityType } from '../src/core/types.js';
 import { CORPORA, excludedForTraining, loadCorpus } from '../src/corpora/index.js';
 import { ALIASES_FILE, ALIASES_TRAIN_FILE, type AliasesFile } from '../src/linking/format.js';
@@ -81,14 +82,25 @@ const codeOf = (type: EntityType, raw: string): string | undefined => {
 
 const bioredDev = new Set(loadCorpus('biored', 'dev').map((d) => CORPORA.biored!.pmid!(d)));
 
+/** A source split's documents, less those in another corpus's test split or in BioRED dev (read once for both files). */
+const sourceDocsMemo = new Map<string, AnnotatedDoc[]>();
+function sourceDocs(corpus: string, split: 'train' | 'dev'): AnnotatedDoc[] {
+  const key = `${corpus} ${split}`;
+  let list = sourceDocsMemo.get(key);
+  if (!list) {
+    const out = excludedForTraining(corpus, split);
+    const pmid = CORPORA[corpus]!.pmid!;
+    sourceDocsMemo.set(key, (list = loadCorpus(corpus, split).filter((d) => !out.has(d.id) && !bioredDev.has(pmid(d)))));
+  }
+  return list;
+}
+
 function build(withDev: boolean, name: string): void {
   const counts = new Map<string, Map<string, number>>();
   const sources: string[] = [];
   for (const [corpus, types, splits] of SOURCES) {
     for (const split of withDev ? splits : ['train' as const]) {
-      const out = excludedForTraining(corpus, split);
-      const pmid = CORPORA[corpus]!.pmid!;
-      const list = loadCorpus(corpus, split).filter((d) => !out.has(d.id) && !bioredDev.has(pmid(d)));
+      const list = sourceDocs(corpus, split);
       sources.push(`${corpus} ${split} (${list.length} documents; those in another corpus's test split or in BioRED dev left out)`);
       for (const d of list) {
         for (const m of d.mentions) {
