@@ -45,6 +45,8 @@ interface LinkerResult {
   mentions: number;
   lexicon_load_ms: number;
   ngram_index_build_ms: number;
+  /** Size of the trigram indexes of every type (built by `prepare()`), MB. */
+  ngram_index_mb: number;
   mentions_per_s: number;
   /** RSS after loading the lexicon and linking every mention, minus RSS before loading (MB). */
   extra_rss_mb: number;
@@ -142,6 +144,7 @@ function linkerWorker(): LinkerResult {
     mentions,
     lexicon_load_ms: Number(loadMs.toFixed(1)),
     ngram_index_build_ms: Number(indexMs.toFixed(1)),
+    ngram_index_mb: Number((linker.ngramBytes() / 1e6).toFixed(1)),
     mentions_per_s: Math.round(mentions / secs),
     extra_rss_mb: Number(((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1)),
   };
