@@ -223,6 +223,36 @@ describe('linker', () => {
     assert.notEqual(link('xyzzyq dopamine', 'DRUG')?.method, 'head');
   });
 
+  it("files a tumour without a MeSH heading under its organ's neoplasms, and a disease named by its inheritance under genetic diseases", () => {
+    // "colorectal adenocarcinoma" (DOID, HPO) has no MeSH id; MeSH indexes it under Colorectal Neoplasms
+    const c = link('colorectal adenocarcinoma', 'DISEASE')!;
+    assert.equal(c.preferred_name, 'colorectal adenocarcinoma');
+    assert.equal(c.codes.mesh, 'D015179');
+    assert.equal(c.mesh_broader, 'colorectal cancer');
+    // nothing names these: the link is MeSH's Genetic Diseases, Inborn, by the head rule
+    for (const t of ['X-linked recessive condition', 'hereditary human disorder']) {
+      const g = link(t, 'DISEASE')!;
+      assert.equal(g.codes.mesh, 'D030342', t);
+      assert.equal(g.method, 'head', t);
+    }
+    // a cancer is more than its inheritance
+    assert.notEqual(link('inherited cancer syndrome', 'DISEASE')?.codes.mesh, 'D030342');
+  });
+
+  it('keeps a disease mention off what its modifier names: a virus, a process, a gene or a chemical', () => {
+    // without "disease" these name the virus and the process (untyped MeSH descriptors), which the mention is not
+    assert.notEqual(link('cytomegalovirus disease', 'DISEASE')?.codes.mesh, 'D003587');
+    assert.equal(link('salivation disorder', 'DISEASE')?.codes.mesh, undefined);
+    // an untyped MeSH descriptor named like a gene (HPRT1's "hypoxanthine phosphoribosyltransferase") is no disease
+    const linker = getLinker();
+    assert.ok(linker.candidates('HPRT', 'GENE').some((c) => linker.result(c).codes.mesh === 'D007041'));
+    assert.equal(link('HPRT', 'DISEASE'), null);
+    // a lone generic word or a letter gets no "disease" added
+    assert.equal(linker.linkIfSure('deficiency', 'DISEASE'), null);
+    assert.ok(!linker.candidates('deficiency', 'DISEASE').some((c) => c.method === 'variant'));
+    assert.equal(link('A-', 'DISEASE'), null);
+  });
+
   it('splits a coordinated disease mention into the concepts it names', async () => {
     assert.deepEqual(coordinatedParts('breast and ovarian cancers'), ['breast cancers', 'ovarian cancers']);
     assert.deepEqual(coordinatedParts('brain, breast, and prostate cancer'), ['brain cancer', 'breast cancer', 'prostate cancer']);
@@ -328,6 +358,10 @@ describe('linker', () => {
     assert.equal(r?.method, 'abbreviation');
     assert.equal(r?.codes.doid, 'DOID:684');
     assert.equal(link('CHF', 'DISEASE')?.codes.mesh, 'D006333');
+    // not for a word the document uses as a gene's name
+    assert.equal(link('ATM', 'DISEASE')?.method, 'clinical-abbreviation');
+    assert.equal(link('ATM', 'DISEASE', 'The ATM protein is a kinase. ATM mutations cause ataxia.'), null);
+    assert.equal(link('Atm', 'DISEASE', 'Atm-deficient mice develop thymomas.'), null);
   });
   it('finds near misses by character trigrams', () => {
     const r = link('hepatocelular carcinoma', 'DISEASE');

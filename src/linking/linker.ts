@@ -56,6 +56,17 @@ export interface LinkContext {
   abbreviations: Map<string, string>;
   /** The document's normalised words of 3+ characters, all the context bonus compares (computed on first use). */
   readonly tokens: Set<string>;
+  /** Short words the document writes as gene names ("ATM protein", "Atm-deficient"; computed on first use). */
+  readonly geneNames: Set<string>;
+}
+
+/** A short word before a word that makes it a gene or protein name. */
+const GENE_NAME_USE = /\b([A-Za-z][A-Za-z0-9]{1,9})[- ](?:genes?|proteins?|cDNAs?|mRNAs?|transcripts?|mutations?|alleles?|locus|loci|knockout|deficient|polymorphisms?)\b/g;
+
+function geneNamesOf(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(GENE_NAME_USE)) out.add(m[1]!);
+  return out;
 }
 
 /**
@@ -112,6 +123,14 @@ const GENERIC_HEADS = new Set(
     'failure complication effect reaction event condition problem tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy')
     .split(' ')
     .flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
+);
+/** Words that say how a disease is inherited (`withHeadPhrase`). */
+const INHERITANCE_WORDS = new Set(
+  'autosomal dominant recessive dominantly recessively codominant inherited heritable hereditary genetic genetically mendelian monogenic x-linked x linked'.split(' '),
+);
+/** Words for a tumour, which MeSH files under the organ's neoplasms (`withHeadPhrase`). */
+const CANCER_WORDS = new Set(
+  'tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy'.split(' ').flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
 );
 /** "breast and ovarian cancers", "brain, breast, and prostate cancer": conjoined modifiers sharing a one- or two-word head. */
 const COORDINATED = /^((?:[A-Za-z][\w-]*,\s+)*[A-Za-z][\w-]*),?\s+(?:and\/or|and|or)\s+([A-Za-z][\w-]*)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)$/;
@@ -211,10 +230,14 @@ export class Linker {
   /** Build the per-document context (abbreviation definitions, word set). */
   context(text: string): LinkContext {
     let tokens: Set<string> | undefined;
+    let geneNames: Set<string> | undefined;
     return {
       abbreviations: abbreviationMap(text),
       get tokens() {
         return (tokens ??= longWordSet(text));
+      },
+      get geneNames() {
+        return (geneNames ??= geneNamesOf(text));
       },
     };
   }
@@ -225,8 +248,32 @@ export class Linker {
     const ct = this.lexicon.typeOf(c);
     if (ct === mt) return 1;
     // untyped MeSH descriptors are weaker for genes (no gene id) and lab tests (the analyte, not the test)
-    if (ct === null) return mt === 'GENE' ? 0.85 : mt === 'LAB_TEST' ? 0.93 : 0.985;
+    if (ct === null) return mt === 'GENE' ? 0.85 : mt === 'LAB_TEST' ? 0.93 : mt === 'DISEASE' && this.namedAsOtherType(c) ? 0 : 0.985;
     return 0;
+  }
+
+  /** Per untyped concept: 0 not yet known, 1 no, 2 one of its curated names is a curated name of a typed non-disease concept. */
+  private otherTypeName?: Uint8Array;
+
+  /**
+   * Whether an untyped MeSH descriptor shares a curated name with a gene, drug, anatomy or lab-test concept
+   * ("Hypoxanthine Phosphoribosyltransferase", "Retinal"): then it is that thing, not a disease, though no source
+   * typed it.
+   */
+  private namedAsOtherType(c: number): boolean {
+    const memo = (this.otherTypeName ??= new Uint8Array(this.lexicon.size));
+    if (!memo[c]) {
+      memo[c] = 1;
+      for (const n of this.lexicon.names(c, this.lexicon.curatedCount(c))) {
+        const ps = this.lexicon.lookupNorm(normKey(n));
+        for (let i = 0; i < ps.length && memo[c] === 1; i++) {
+          const t = this.lexicon.typeOf(postingConcept(ps[i]!));
+          if (t !== null && t !== 'DISEASE' && postingTier(ps[i]!) < 2) memo[c] = 2;
+        }
+        if (memo[c] === 2) break;
+      }
+    }
+    return memo[c] === 2;
   }
 
   /** Every candidate, best first (after type filtering and disambiguation bonuses). */
@@ -270,10 +317,27 @@ export class Linker {
     // the head comes before a post-modifier: "cirrhosis of the liver" is not a kind of liver
     const stop = words.findIndex((w, i) => i > 0 && isStopWord(w.toLowerCase()));
     const end = stop < 0 ? words.length : stop;
+    const phrases: string[] = [];
+    // a cancer word after its organ: MeSH files the tumour under the organ's neoplasms ("colorectal adenocarcinoma":
+    // Colorectal Neoplasms), which its names give as "<organ> cancer" or "<organ> neoplasm"
+    if (end > 1 && CANCER_WORDS.has(words[end - 1]!.toLowerCase())) {
+      const organ = words.slice(0, end - 1).join(' ');
+      phrases.push(`${organ} cancer`, `${organ} neoplasm`);
+    }
+    // a disease named only by how it is inherited ("autosomal recessive disorder", "X-linked disease") is a genetic
+    // disease, which MeSH has one heading for
+    const lower = words.slice(0, end).map((w) => w.toLowerCase());
+    if (lower.some((w) => INHERITANCE_WORDS.has(w)) && GENERIC_HEADS.has(lower[end - 1]!) && lower.every((w) => INHERITANCE_WORDS.has(w) || (GENERIC_HEADS.has(w) && !CANCER_WORDS.has(w)) || DISEASE_MODIFIERS.has(w))) {
+      phrases.push('genetic disease');
+    }
     for (let k = 1; k < end; k++) {
       const rest = words.slice(k, end);
-      if (rest.every((w) => GENERIC_HEADS.has(w.toLowerCase()))) break;
-      const list = this.ranked(rest.join(' '), type, ctx, this.minSim, 2);
+      // "human disease", "chronic disease": a modifier and a generic head name no disease in particular
+      if (rest.every((w) => GENERIC_HEADS.has(w.toLowerCase()) || DISEASE_MODIFIERS.has(w.toLowerCase()))) break;
+      phrases.push(rest.join(' '));
+    }
+    for (const phrase of phrases) {
+      const list = this.ranked(phrase, type, ctx, this.minSim, 2);
       if (!list.length) continue;
       const h = this.withCompanionCodes(list);
       if (h.type !== type || !h.xrefs.mesh || h.score < this.thresholds[type]) continue;
@@ -346,12 +410,13 @@ export class Linker {
     return r;
   }
 
-  private add(best: Map<number, LinkCandidate>, postings: Postings, base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE): boolean {
+  /** `typedOnly`: concepts of the mention's own type only, not untyped ones. */
+  private add(best: Map<number, LinkCandidate>, postings: Postings, base: number, method: LinkMethod, matched: string, type: EntityType | null, tierScores = TIER_SCORE, typedOnly = false): boolean {
     let any = false;
     for (let i = 0; i < postings.length; i++) {
       const p = postings[i]!;
       const c = postingConcept(p);
-      const f = this.typeFactor(c, type);
+      const f = typedOnly && type && this.lexicon.typeOf(c) !== type ? 0 : this.typeFactor(c, type);
       if (f === 0) continue;
       const score = base * tierScores[postingTier(p)]! * f;
       const cur = best.get(c);
@@ -398,12 +463,13 @@ export class Linker {
     if (bk && bk !== key) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, 'word-order', bk, type);
     if (this.topScore(best) >= 0.9 * factor) return;
     // 4. variants
-    for (const v of this.variants(tokens, type)) {
-      this.lookupTokens(v, type, best, factor * VARIANT_FACTOR, 'variant');
+    for (const [v, typedOnly] of this.variants(tokens, type)) {
+      this.lookupTokens(v, type, best, factor * VARIANT_FACTOR, 'variant', typedOnly);
     }
     if (this.topScore(best) >= 0.85 * factor) return;
-    // 5. clinical abbreviation list
-    if (depth === 0 && t.length <= 10 && /[A-Z]/.test(t) && !/\s/.test(t)) {
+    // 5. clinical abbreviation list, unless the document uses the word as a gene's name ("ATM protein": not acute
+    // transverse myelitis)
+    if (depth === 0 && t.length <= 10 && /[A-Z]/.test(t) && !/\s/.test(t) && !ctx?.geneNames.has(t)) {
       const exps = this.lexicon.abbreviations.get(t) ?? this.lexicon.abbreviations.get(t.toUpperCase());
       if (exps) {
         for (const e of exps) this.collect(e, type, ctx, best, factor * LIST_ABBREV_FACTOR, depth + 1, minSim);
@@ -415,12 +481,12 @@ export class Linker {
     if (this.fuzzy && depth <= 1) this.fuzzyLookup(key, type, best, factor, minSim);
   }
 
-  private lookupTokens(tokens: string[], type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, method: LinkMethod): void {
+  private lookupTokens(tokens: string[], type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, method: LinkMethod, typedOnly = false): void {
     if (!tokens.length) return;
     const nk = tokens.join(' ');
-    this.add(best, this.lexicon.lookupNorm(nk), factor, method, nk, type);
+    this.add(best, this.lexicon.lookupNorm(nk), factor, method, nk, type, TIER_SCORE, typedOnly);
     const bk = bagKeyFromTokens(tokens, true);
-    if (bk && bk !== nk) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, method, bk, type);
+    if (bk && bk !== nk) this.add(best, this.lexicon.lookupBag(bk), factor * BAG_FACTOR, method, bk, type, TIER_SCORE, typedOnly);
   }
 
   /** Whether a normalised key is a curated name (tier 0 or 1) of a concept of a type other than DISEASE. */
@@ -433,19 +499,21 @@ export class Linker {
     return false;
   }
 
-  /** Type-specific rewrites of the normalised tokens. */
-  private variants(tokens: string[], type: EntityType | null): string[][] {
-    const out: string[][] = [];
-    const push = (v: string[]) => {
-      if (v.length && v.join(' ') !== tokens.join(' ') && !out.some((o) => o.join(' ') === v.join(' '))) out.push(v);
+  /** Type-specific rewrites of the normalised tokens, each with whether it may match only concepts of the mention's type. */
+  private variants(tokens: string[], type: EntityType | null): [string[], boolean][] {
+    const out: [string[], boolean][] = [];
+    const push = (v: string[], typedOnly = false) => {
+      if (v.length && v.join(' ') !== tokens.join(' ') && !out.some(([o]) => o.join(' ') === v.join(' '))) out.push([v, typedOnly]);
     };
     const last = tokens[tokens.length - 1]!;
     if (type === 'DISEASE' || type === null) {
       const core = tokens.filter((t) => !isGenericWord(t));
-      push(core);
+      // "adenovirus disease" without "disease" names the virus: an untyped MeSH descriptor (Adenoviridae) is not the disease
+      push(core, type === 'DISEASE');
       // "prostate" + disease, "pancreas" + disease: not when the words name something of another type (an organ the NER
       // model cut out of "prostatic, pancreas, skin, and lung cancer"; dev end to end +0.17 BC5CDR, +0.41 NCBI-disease)
-      if (core.length === tokens.length && !this.namesAnotherType(tokens.join(' '))) {
+      // nor to a lone generic word ("deficiency", a piece the NER model cut) or to stop words only ("A-")
+      if (core.length === tokens.length && tokens.some((t) => !isStopWord(t) && !GENERIC_HEADS.has(t)) && !this.namesAnotherType(tokens.join(' '))) {
         push([...tokens, 'disease']);
         push([...tokens, 'syndrome']);
       }
