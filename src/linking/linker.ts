@@ -262,17 +262,7 @@ export class Linker {
    */
   private namedAsOtherType(c: number): boolean {
     const memo = (this.otherTypeName ??= new Uint8Array(this.lexicon.size));
-    if (!memo[c]) {
-      memo[c] = 1;
-      for (const n of this.lexicon.names(c, this.lexicon.curatedCount(c))) {
-        const ps = this.lexicon.lookupNorm(normKey(n));
-        for (let i = 0; i < ps.length && memo[c] === 1; i++) {
-          const t = this.lexicon.typeOf(postingConcept(ps[i]!));
-          if (t !== null && t !== 'DISEASE' && postingTier(ps[i]!) < 2) memo[c] = 2;
-        }
-        if (memo[c] === 2) break;
-      }
-    }
+    if (!memo[c]) memo[c] = this.lexicon.names(c, this.lexicon.curatedCount(c)).some((n) => this.namesAnotherType(normKey(n))) ? 2 : 1;
     return memo[c] === 2;
   }
 
