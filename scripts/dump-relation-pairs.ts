@@ -12,7 +12,7 @@
  * of its pair window (<head>.<part>.win.jsonl: `rows` as [from, to) ranges of states.f32, `roles` one digit per
  * row), for the pair layers.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
@@ -24,7 +24,7 @@ import { OnnxNerModel } from '../src/ner/onnx/index.js';
 import { goldDoc, labelledPairs } from '../src/relations/data.js';
 import { PairVectorizer, pairWindow } from '../src/relations/dense.js';
 import { pairFeatures } from '../src/relations/features.js';
-import type { LrModelJson } from '../src/relations/lr.js';
+import { readLrModel } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 const { values: args } = parseArgs({
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
   },
 });
 const model = await OnnxNerModel.load(args['model-dir']!, { threads: 2 });
-const lr = JSON.parse(readFileSync(args.lr!, 'utf8')) as LrModelJson;
+const lr = readLrModel(args.lr!);
 const cues = cueLexicon(DEFAULT_RULESET);
 mkdirSync(args.out!, { recursive: true });
 const files = new Map<string, { bin: number; meta: string[]; win: string[]; rows: number }>();

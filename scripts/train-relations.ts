@@ -32,7 +32,7 @@ import { pairFeatures } from '../src/relations/features.js';
 import type { Example } from '../src/ml/linear.js';
 import { DEFAULT_TRAIN, softmaxScores, trainSoftmax } from '../src/ml/linear.js';
 import { calibrateHead, THRESHOLD_FLOOR } from '../src/relations/calibrate.js';
-import type { HeadJson, LrModelJson } from '../src/relations/lr.js';
+import { writeLrModel, type HeadJson, type LrModelJson } from '../src/relations/lr.js';
 import { cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 const { values: args } = parseArgs({
@@ -201,7 +201,7 @@ log('cid_document', JSON.stringify(trainReport.cid_document));
 
 const model: LrModelJson = { format: 'relations-lr/1', created: new Date().toISOString().slice(0, 10), heads, document: documentHead };
 mkdirSync(args.out!, { recursive: true });
-writeFileSync(join(args.out!, 'model.json'), JSON.stringify(model));
+writeLrModel(args.out!, model);
 writeFileSync(
   join(args.out!, 'training-report.json'),
   JSON.stringify({ command: `node --import tsx scripts/train-relations.ts --seed ${opts.seed} --epochs ${opts.epochs} --l2 ${opts.l2} --lr ${opts.learningRate}`, options: opts, seconds_total: (performance.now() - t0) / 1000, heads: trainReport }, null, 1) + '\n',

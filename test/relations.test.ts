@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { components } from '../src/core/component.js';
@@ -9,7 +10,8 @@ import { sharedDataDir } from '../src/corpora/index.js';
 import { runRelationsEval, scoreDevset } from '../src/eval/relations.js';
 import { pairFeatures, pairView, sentenceView } from '../src/relations/features.js';
 import { loadLrModel, relationExtractor, RelationExtractor, SIGNATURES } from '../src/relations/index.js';
-import { predictHead } from '../src/relations/lr.js';
+import { PackedWeights, softmaxScores } from '../src/ml/linear.js';
+import { predictHead, readLrModel, writeLrModel, type HeadJson } from '../src/relations/lr.js';
 import { compileRules, cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 /** A Doc with entities given as [text, type, occurrence?, attributes?], ids T1, T2, … in that order. */
@@ -119,6 +121,45 @@ test('cross-sentence: drug and disease concepts that never share a sentence go t
   // no entities, or only one side: nothing
   assert.deepEqual(x.extract(docWith(text, []), undefined, { crossSentence: true }), []);
   assert.deepEqual(x.extract(docWith(text, [['Cisplatin', 'DRUG'], ['cisplatin', 'DRUG']]), undefined, { crossSentence: true }), []);
+});
+
+test('model files: weights packed as int16 thousandths read back to the same scores, v1 JSON still read', () => {
+  const head: HeadJson = {
+    name: 'ddi', subject: ['DRUG'], object: ['DRUG'], symmetric: true, classes: ['NONE', 'effect'], predicates: { effect: 'INTERACTS_WITH' },
+    bias: [0.1, -0.2], weights: { 'b=with': [0.439, -1.5], 'l=the': [-32.767, 0.001], constructor: [1, 2] }, calibration: { INTERACTS_WITH: [1, 0] }, threshold: { INTERACTS_WITH: 0.5 },
+  };
+  const document = { name: 'cid_document' as const, bias: [0, -1], weights: { 'dT=true': [0, 3] }, threshold: 0.8 };
+  const dir = mkdtempSync(join(tmpdir(), 'lr-'));
+  try {
+    writeLrModel(dir, { format: 'relations-lr/1', created: '2026-12-02', heads: [head], document });
+    assert.equal(readFileSync(join(dir, 'features.txt'), 'utf8'), 'b=with\nl=the\nconstructor\ndT=true');
+    assert.equal(readFileSync(join(dir, 'weights.bin')).length, 4 * 2 * 2);
+    const back = readLrModel(join(dir, 'model.json'));
+    assert.equal(back.format, 'relations-lr/2');
+    assert.ok(back.heads[0]!.weights instanceof PackedWeights);
+    for (const fs of [['b=with'], ['l=the', 'b=with', 'unknown'], ['constructor'], ['toString'], []]) {
+      assert.deepEqual(softmaxScores(back.heads[0]!, fs), softmaxScores(head, fs), fs.join(' '));
+    }
+    assert.deepEqual(softmaxScores(back.document!, ['dT=true']), softmaxScores(document, ['dT=true']));
+    assert.equal(back.document!.threshold, 0.8);
+    // the trainer rounds to thousandths; anything else cannot be packed exactly
+    assert.throws(() => PackedWeights.pack({ f: [0.0005] }, 1), /thousandth/);
+    assert.throws(() => PackedWeights.pack({ f: [40] }, 1), /thousandth/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // the shipped model is packed, and a JSON model of format 1 is read as it is
+  assert.ok(loadLrModel().heads.every((h) => h.weights instanceof PackedWeights));
+  const v1dir = mkdtempSync(join(tmpdir(), 'lr1-'));
+  try {
+    const file = join(v1dir, 'model.json');
+    writeFileSync(file, JSON.stringify({ format: 'relations-lr/1', heads: [head] }));
+    assert.deepEqual(readLrModel(file).heads[0]!.weights, head.weights);
+    writeFileSync(file, JSON.stringify({ format: 'relations-lr/9', heads: [] }));
+    assert.throws(() => readLrModel(file), /unknown format/);
+  } finally {
+    rmSync(v1dir, { recursive: true, force: true });
+  }
 });
 
 test('negated participants are flagged, not dropped', () => {

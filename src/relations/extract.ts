@@ -5,7 +5,7 @@
  * On request (`crossSentence`), where the model has a document head, drug→disease concepts that never
  * share a sentence (document.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
@@ -18,7 +18,7 @@ import { argumentsOverlap, isSubjectFirst, pairFeatures, pairView, sentencePairs
 import { headFits } from './data.js';
 import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
-import { decide, predictHead } from './lr.js';
+import { decide, predictHead, readLrModel } from './lr.js';
 import { DenseHeads, type DensePair } from './dense.js';
 import type { CompiledRule, RuleSet } from './rules.js';
 import { applyRules, compileRules, cueLexicon, DEFAULT_RULESET } from './rules.js';
@@ -249,9 +249,11 @@ export function loadLrModel(modelsDir?: string): LrModelJson {
   if (!existsSync(file)) {
     throw new MedicalNerError('MODEL_NOT_FOUND', `relation model not found at ${file} (train it with: node --import tsx scripts/train-relations.ts)`);
   }
-  const json = JSON.parse(readFileSync(file, 'utf8')) as LrModelJson;
-  if (json.format !== 'relations-lr/1') throw new MedicalNerError('MODEL_NOT_FOUND', `${file}: unknown format ${String(json.format)}`);
-  return json;
+  try {
+    return readLrModel(file);
+  } catch (err) {
+    throw new MedicalNerError('MODEL_NOT_FOUND', `relation model ${file} could not be read: ${(err as Error).message}`);
+  }
 }
 
 /** `<modelsDir>/relations-nn` (else the package's); its encoder (a NER model folder) beside it, else the package's. */
