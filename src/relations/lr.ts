@@ -39,6 +39,11 @@ const WEIGHTS_FILE = 'weights.bin';
 
 type Stored<T extends LinearWeights> = Omit<T, 'weights'> & { rows: number };
 
+/** `weights.bin` is read as the host's Int16Array: little-endian, as on x86 and ARM. */
+function assertLittleEndian(): void {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('relations-lr/2 model files need a little-endian host');
+}
+
 export function writeLrModel(dir: string, model: LrModelJson): void {
   const features: string[] = [];
   const parts: Int16Array[] = [];
@@ -54,7 +59,7 @@ export function writeLrModel(dir: string, model: LrModelJson): void {
   const document = model.document ? strip(model.document) : undefined;
   const stored = { format: 'relations-lr/2', ...(model.created ? { created: model.created } : {}), heads, ...(document ? { document } : {}) };
   const bytes = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('writeLrModel: big-endian hosts are not supported');
+  assertLittleEndian();
   writeFileSync(join(dir, 'model.json'), JSON.stringify(stored));
   writeFileSync(join(dir, FEATURES_FILE), features.join('\n'));
   writeFileSync(join(dir, WEIGHTS_FILE), bytes);
@@ -66,8 +71,10 @@ export function readLrModel(file: string): LrModelJson {
   if (json.format === 'relations-lr/1') return json as LrModelJson;
   if (json.format !== 'relations-lr/2') throw new Error(`${file}: unknown format ${String(json.format)}`);
   const stored = json as Omit<LrModelJson, 'format' | 'heads' | 'document'> & { heads: Stored<HeadJson>[]; document?: Stored<DocHeadJson> };
+  assertLittleEndian();
   const dir = join(file, '..');
-  const features = readFileSync(join(dir, FEATURES_FILE), 'utf8').split('\n');
+  const text = readFileSync(join(dir, FEATURES_FILE), 'utf8');
+  const features = text ? text.split('\n') : [];
   const buf = readFileSync(join(dir, WEIGHTS_FILE));
   const all = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   let row = 0;
