@@ -429,6 +429,11 @@ describe('linker', () => {
   });
   it('returns nothing for strings it cannot place', () => {
     assert.equal(link('qwzxv plorb', 'DISEASE'), null);
+    // a mention longer than any name is not looked up as a whole; its head still is
+    const long = `${'qwzxv plorb '.repeat(40)}pneumonia`;
+    assert.deepEqual(getLinker().candidates(long, 'DISEASE'), []);
+    assert.equal(link(long, 'DISEASE')?.method, 'head');
+    assert.equal(link('qwzxv '.repeat(5000), 'DISEASE'), null);
     // names of Object.prototype members once reached the element table and threw
     for (const t of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) for (const type of ['DRUG', 'GENE'] as const) assert.equal(link(t, type), null, t);
   });

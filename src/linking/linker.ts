@@ -124,6 +124,10 @@ const GENERIC_HEADS = new Set(
     .split(' ')
     .flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
 );
+/** Longest text the linker looks up (characters); a longer mention gets no code. */
+const MAX_MENTION_CHARS = 400;
+/** Longest head phrase tried (words, `withHeadPhrase`). */
+const MAX_HEAD_WORDS = 8;
 /** Words that say how a disease is inherited (`withHeadPhrase`). */
 const INHERITANCE_WORDS = new Set(
   'autosomal dominant recessive dominantly recessively codominant inherited heritable hereditary genetic genetically mendelian monogenic x-linked x linked'.split(' '),
@@ -273,6 +277,8 @@ export class Linker {
 
   /** Candidates best first; at depth ≥ 2 (a string derived from the mention) without abbreviations or the trigram search. */
   private ranked(text: string, type: EntityType | null, ctx: LinkContext | undefined, minSimilarity: number, depth: number): LinkCandidate[] {
+    // no name is that long (the longest curated name has 200 characters), and each step costs more with the length
+    if (text.length > MAX_MENTION_CHARS) return [];
     const best = new Map<number, LinkCandidate>();
     this.collect(text, type, ctx, best, 1, depth, minSimilarity);
     const list = [...best.values()];
@@ -320,7 +326,8 @@ export class Linker {
     if (lower.some((w) => INHERITANCE_WORDS.has(w)) && GENERIC_HEADS.has(lower[end - 1]!) && lower.every((w) => INHERITANCE_WORDS.has(w) || (GENERIC_HEADS.has(w) && !CANCER_WORDS.has(w)) || DISEASE_MODIFIERS.has(w))) {
       phrases.push('genetic disease');
     }
-    for (let k = 1; k < end; k++) {
+    // the last few words only: a head is short, and a long mention would otherwise cost a lookup per word
+    for (let k = Math.max(1, end - MAX_HEAD_WORDS); k < end; k++) {
       const rest = words.slice(k, end);
       // "human disease", "chronic disease": a modifier and a generic head name no disease in particular
       if (rest.every((w) => GENERIC_HEADS.has(w.toLowerCase()) || DISEASE_MODIFIERS.has(w.toLowerCase()))) break;
