@@ -14,7 +14,7 @@ export interface LinearWeights {
 /**
  * Weights as a model file holds them: one row of class weights per feature, in thousandths (int16). The trainer
  * rounds every weight to three decimals, so `v / 1000` is the same number JSON gave; reading 496,118 of them this
- * way takes a fifth of the time JSON.parse took over a record of arrays (a cold start's largest share after the
+ * way takes about a quarter of the time JSON.parse took over a record of arrays (a cold start's largest share after the
  * ONNX sessions).
  */
 export class PackedWeights {
@@ -26,10 +26,6 @@ export class PackedWeights {
   ) {
     if (thousandths.length !== features.length * classes) throw new Error(`packed weights: ${thousandths.length} values for ${features.length} features × ${classes} classes`);
     features.forEach((f, i) => this.rows.set(f, i));
-  }
-
-  get size(): number {
-    return this.rows.size;
   }
 
   /** Adds the feature's weights to `z` (nothing for an unknown feature). */
