@@ -127,3 +127,21 @@ test('batch --workers 2: the same files as in-process, bad files still reported;
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--workers must be an integer ≥ 0/);
 });
+
+test('bench --rounds: every worker runs each round and keeps its fastest (a small run, no reference)', () => {
+  const r = run(['bench', '--notes', '2', '--rounds', '2', '--models', 'baseline', '--no-reference']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { rounds: number; results: { model: string; components: string; docs_per_s: number; docs_per_s_rounds: number[]; cold_start_ms?: number }[]; speedup_vs_reference: unknown; linker: { mentions_per_s: number } };
+  assert.equal(out.rounds, 2);
+  assert.deepEqual(out.results.map((x) => `${x.model}/${x.components}`), ['baseline/ner', 'ner-minilm-l4/all']);
+  for (const x of out.results) {
+    assert.equal(x.docs_per_s_rounds.length, 2, x.model);
+    assert.equal(x.docs_per_s, Math.max(...x.docs_per_s_rounds), x.model);
+  }
+  assert.ok((out.results[0]!.cold_start_ms ?? 0) > 0, 'cold start measured once for a NER model');
+  assert.equal(out.speedup_vs_reference, 'no reference (--no-reference)');
+  assert.ok(out.linker.mentions_per_s > 0);
+  // stderr names each round, interleaved: round 1 of every worker before round 2
+  const order = r.stderr.split('\n').filter((l) => l.includes('round'));
+  assert.deepEqual(order.map((l) => /round (\d)/.exec(l)![1]), ['1', '1', '2', '2']);
+});
