@@ -28,18 +28,18 @@ const ENTITIES: [string, EntityType, number][] = [
 ];
 
 describe('lexicon check', () => {
-  it('drops an unsure entity the lexicon cannot link, keeps linkable or confident ones, renumbers', () => {
+  it('drops an unsure entity the lexicon cannot link, keeps linkable or confident ones, renumbers', async () => {
     const doc = docWith(ENTITIES);
-    lexiconCheckComponent({ DISEASE: 0.6 }).process(doc, {});
+    await lexiconCheckComponent({ DISEASE: 0.6 }).process(doc, {});
     assert.deepEqual(
       doc.entities.map((e) => [e.id, e.text]),
       [['T1', 'She'], ['T2', 'hypertension'], ['T3', 'zorblaxia syndrome']],
     );
   });
-  it('does nothing when off or without values; refuses values it cannot apply', () => {
+  it('does nothing when off or without values; refuses values it cannot apply', async () => {
     for (const check of [false, undefined, {}] as const) {
       const doc = docWith(ENTITIES);
-      lexiconCheckComponent(check).process(doc, {});
+      await lexiconCheckComponent(check).process(doc, {});
       assert.equal(doc.entities.length, 4);
     }
     assert.throws(() => lexiconCheckComponent({ DOSAGE: 0.5 }), /not a type the lexicon links/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -9,7 +10,7 @@ import type { Doc, EntityType } from '../src/core/types.js';
 import { evalTasks } from '../src/eval/task.js';
 import { findAbbreviations } from '../src/text/abbreviations.js';
 import { ALIASES_FILE, ALIASES_TRAIN_FILE, packContainer, parseCodes, unpackContainer, type AliasesFile, type PharmgkbFile } from '../src/linking/format.js';
-import { defaultLexiconDir, getLinker, Lexicon, LEXICON_FILE, linkerComponent, loadLexicon, PHARMGKB_FILE } from '../src/linking/index.js';
+import { defaultLexiconDir, getLinker, Lexicon, LEXICON_FILE, lexiconLoaded, linkerComponent, loadLexicon, pendingLexicon, PHARMGKB_FILE, prefetchLexicon } from '../src/linking/index.js';
 import { pharmgkbNameKeys } from '../src/linking/lexicon.js';
 import { coordinatedParts } from '../src/linking/linker.js';
 import { docToAnnotated } from '../src/export/annotated.js';
@@ -123,6 +124,30 @@ describe('lexicon artifact', () => {
     assert.equal(codes.get('mondo')?.[0], 'MONDO:0005148');
     assert.equal(codes.get('mesh')?.[0], 'D003924');
   });
+  it('loads in the background (prefetchLexicon, as pipeline() starts it) into the cache loadLexicon reads', async () => {
+    // another directory (links to the same files), so that this load is not the cached one
+    const dir = mkdtempSync(join(tmpdir(), 'lexicon-'));
+    for (const f of readdirSync(defaultLexiconDir())) symlinkSync(join(defaultLexiconDir(), f), join(dir, f));
+    try {
+      const p = prefetchLexicon(dir);
+      assert.equal(pendingLexicon(dir), p);
+      assert.equal(prefetchLexicon(dir), p, 'one load per directory');
+      const lex = await p;
+      assert.equal(pendingLexicon(dir), undefined);
+      assert.equal(loadLexicon(dir), lex, 'the synchronous loader returns what the background one built');
+      assert.equal(lex.size, loadLexicon().size);
+      assert.deepEqual(lex.lookupNorm(normKey('metformin')), loadLexicon().lookupNorm(normKey('metformin')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // a missing lexicon fails the background load; waiting for it throws nothing, the synchronous loader does
+    const missing = join(tmpdir(), 'no-such-lexicon-dir');
+    const failed = prefetchLexicon(missing);
+    await lexiconLoaded(missing);
+    await assert.rejects(failed, /lexicon not found/);
+    assert.throws(() => loadLexicon(missing), /lexicon not found/);
+  });
+
   it('finds a key by binary search before its hash table exists, and the same key after', () => {
     // a fresh Lexicon over the same bytes, so that the shared one's tables are not built here
     const gz = readFileSync(join(dir, LEXICON_FILE));

@@ -12,7 +12,7 @@ import { renumberEntities } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
 import type { Doc } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
-import { getLinker } from './index.js';
+import { getLinker, lexiconLoaded } from './index.js';
 import { LINKABLE_TYPES } from './linker.js';
 
 function validate(check: LexiconCheck): LexiconCheck {
@@ -28,8 +28,9 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
   const active = Object.keys(mins).length > 0;
   return {
     name: 'lexicon-check',
-    process(doc: Doc) {
+    async process(doc: Doc) {
       if (!active || !doc.entities.length) return;
+      await lexiconLoaded(lexiconDir);
       const linker = getLinker(lexiconDir);
       let ctx: ReturnType<typeof linker.context> | undefined;
       const kept = doc.entities.filter((e) => {
@@ -41,8 +42,10 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
       doc.entities = kept;
       renumberEntities(doc);
     },
-    warmUp() {
-      if (active) getLinker(lexiconDir).prepare();
+    async warmUp() {
+      if (!active) return;
+      await lexiconLoaded(lexiconDir);
+      getLinker(lexiconDir).prepare();
     },
   };
 }

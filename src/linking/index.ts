@@ -1,16 +1,17 @@
 /**
  * Entity linking: the `linker` component fills `codes`, `preferred_name` and `attributes.link_score`
- * on entities from the open lexicon in lexicons/ (built by scripts/build-lexicon.ts). The lexicon is loaded
- * on the first document (or by `warmUp()`), not when the pipeline is built.
+ * on entities from the open lexicon in lexicons/ (built by scripts/build-lexicon.ts). `pipeline()` starts loading
+ * the lexicon in the background while it loads the models (`prefetchLexicon`); the first document that needs it
+ * waits for the rest, or `warmUp()` does.
  */
 import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
 import type { Doc } from '../core/types.js';
-import { aliasesFileName, defaultLexiconDir, loadLexicon } from './lexicon.js';
+import { aliasesFileName, defaultLexiconDir, loadLexicon, pendingLexicon } from './lexicon.js';
 import { Linker, type LinkerOptions } from './linker.js';
 
 export { findAbbreviations, abbreviationMap, type AbbreviationPair } from '../text/abbreviations.js';
-export { Lexicon, loadLexicon, defaultLexiconDir, aliasesFileName, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
+export { Lexicon, loadLexicon, prefetchLexicon, pendingLexicon, defaultLexiconDir, aliasesFileName, LEXICON_FILE, PHARMGKB_FILE, type LexiconStats } from './lexicon.js';
 export { ALIASES_FILE, ALIASES_TRAIN_FILE } from './format.js';
 export { Linker, DEFAULT_THRESHOLDS, LINKABLE_TYPES, type LinkCandidate, type LinkContext, type LinkMethod, type LinkResult, type LinkerOptions } from './linker.js';
 export { normKey, bagKey, normTokens } from './normalize.js';
@@ -29,16 +30,23 @@ export interface LinkerComponentOptions extends LinkerOptions {
   lexiconDir?: string;
 }
 
+/** Waits for a background load of the lexicon, if one is running; its errors are left to `loadLexicon` to throw. */
+export async function lexiconLoaded(dir?: string): Promise<void> {
+  await pendingLexicon(dir)?.catch(() => undefined);
+}
+
 /** The pipeline component. Does nothing when `options.link === false`. */
 export function linkerComponent(options: LinkerComponentOptions = {}): Component {
   const { lexiconDir, ...linkerOptions } = options;
   return {
     name: 'linker',
-    process(doc: Doc, run: RunOptions) {
+    async process(doc: Doc, run: RunOptions) {
       if (run.link === false || !doc.entities.length) return;
+      await lexiconLoaded(lexiconDir);
       getLinker(lexiconDir, linkerOptions).linkDoc(doc);
     },
-    warmUp() {
+    async warmUp() {
+      await lexiconLoaded(lexiconDir);
       getLinker(lexiconDir, linkerOptions).prepare();
     },
   };
