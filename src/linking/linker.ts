@@ -113,16 +113,20 @@ const NGRAM_FACTOR = 0.92;
 const COMPANION_GAP = 0.05;
 /** Score factor of a link through the mention's head phrase (`withHeadPhrase`). */
 const HEAD_FACTOR = 0.9;
+/** Space-separated words, each with its plurals ("injury": injuries, injurys; harmless extra forms). */
+function withPlurals(words: string): Set<string> {
+  return new Set(words.split(' ').flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']));
+}
+const CANCER_WORD_LIST = 'tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy';
 /**
  * Head words too broad to stand for a mention (`withHeadPhrase`): words that say only that something is wrong, and
  * the words for cancer, which MeSH files under the organ ("prostate adenocarcinoma": Prostatic Neoplasms, not
  * Adenocarcinoma). A head phrase made of these words alone is not linked.
  */
-const GENERIC_HEADS = new Set(
-  ('injury toxicity disease disorder syndrome damage dysfunction impairment lesion pathology abnormality deficit deficiency ' +
-    'failure complication effect reaction event condition problem tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy')
-    .split(' ')
-    .flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
+const GENERIC_HEADS = withPlurals(
+  'injury toxicity disease disorder syndrome damage dysfunction impairment lesion pathology abnormality deficit deficiency ' +
+    'failure complication effect reaction event condition problem ' +
+    CANCER_WORD_LIST,
 );
 /** Longest text the linker looks up (characters); a longer mention gets no code. */
 const MAX_MENTION_CHARS = 400;
@@ -130,12 +134,11 @@ const MAX_MENTION_CHARS = 400;
 const MAX_HEAD_WORDS = 8;
 /** Words that say how a disease is inherited (`withHeadPhrase`). */
 const INHERITANCE_WORDS = new Set(
-  'autosomal dominant recessive dominantly recessively codominant inherited heritable hereditary genetic genetically mendelian monogenic x-linked x linked'.split(' '),
+  // mentions are split at hyphens, so "X-linked" arrives as "x" and "linked"
+  'autosomal dominant recessive dominantly recessively codominant inherited heritable hereditary genetic genetically mendelian monogenic x linked'.split(' '),
 );
 /** Words for a tumour, which MeSH files under the organ's neoplasms (`withHeadPhrase`). */
-const CANCER_WORDS = new Set(
-  'tumor tumour cancer neoplasm carcinoma adenocarcinoma malignancy'.split(' ').flatMap((w) => [w, w.replace(/y$/, 'ie') + 's', w + 's']),
-);
+const CANCER_WORDS = withPlurals(CANCER_WORD_LIST);
 /** "breast and ovarian cancers", "brain, breast, and prostate cancer": conjoined modifiers sharing a one- or two-word head. */
 const COORDINATED = /^((?:[A-Za-z][\w-]*,\s+)*[A-Za-z][\w-]*),?\s+(?:and\/or|and|or)\s+([A-Za-z][\w-]*)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)$/;
 
@@ -313,25 +316,24 @@ export class Linker {
     // the head comes before a post-modifier: "cirrhosis of the liver" is not a kind of liver
     const stop = words.findIndex((w, i) => i > 0 && isStopWord(w.toLowerCase()));
     const end = stop < 0 ? words.length : stop;
+    const lower = words.slice(0, end).map((w) => w.toLowerCase());
     const phrases: string[] = [];
     // a cancer word after its organ: MeSH files the tumour under the organ's neoplasms ("colorectal adenocarcinoma":
     // Colorectal Neoplasms), which its names give as "<organ> cancer" or "<organ> neoplasm"
-    if (end > 1 && CANCER_WORDS.has(words[end - 1]!.toLowerCase())) {
+    if (end > 1 && CANCER_WORDS.has(lower[end - 1]!)) {
       const organ = words.slice(0, end - 1).join(' ');
       phrases.push(`${organ} cancer`, `${organ} neoplasm`);
     }
     // a disease named only by how it is inherited ("autosomal recessive disorder", "X-linked disease") is a genetic
     // disease, which MeSH has one heading for
-    const lower = words.slice(0, end).map((w) => w.toLowerCase());
     if (lower.some((w) => INHERITANCE_WORDS.has(w)) && GENERIC_HEADS.has(lower[end - 1]!) && lower.every((w) => INHERITANCE_WORDS.has(w) || (GENERIC_HEADS.has(w) && !CANCER_WORDS.has(w)) || DISEASE_MODIFIERS.has(w))) {
       phrases.push('genetic disease');
     }
     // the last few words only: a head is short, and a long mention would otherwise cost a lookup per word
     for (let k = Math.max(1, end - MAX_HEAD_WORDS); k < end; k++) {
-      const rest = words.slice(k, end);
       // "human disease", "chronic disease": a modifier and a generic head name no disease in particular
-      if (rest.every((w) => GENERIC_HEADS.has(w.toLowerCase()) || DISEASE_MODIFIERS.has(w.toLowerCase()))) break;
-      phrases.push(rest.join(' '));
+      if (lower.slice(k).every((w) => GENERIC_HEADS.has(w) || DISEASE_MODIFIERS.has(w))) break;
+      phrases.push(words.slice(k, end).join(' '));
     }
     for (const phrase of phrases) {
       const list = this.ranked(phrase, type, ctx, this.minSim, 2);
