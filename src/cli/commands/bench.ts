@@ -218,11 +218,12 @@ registerCommand({
     // (6.5x to 10.8x in four runs within an hour): with --rounds N every worker runs N times, the rounds interleaved,
     // and each keeps its fastest round, as timeit keeps its best repeat.
     const rounds = Math.max(1, Math.floor(Number(values.rounds)) || 1);
-    const results: (WorkerResult & { cold_start_ms?: number; docs_per_s_rounds?: number[] })[] = [];
+    type Row = WorkerResult & { cold_start_ms?: number; docs_per_s_rounds?: number[] };
+    const results: Row[] = [];
     for (let round = 0; round < rounds; round++) {
       runs.forEach((r, i) => {
         process.stderr.write(`bench: ${r.model} (${r.components})${rounds > 1 ? `, round ${round + 1}/${rounds}` : ''} …\n`);
-        const res: WorkerResult & { cold_start_ms?: number; docs_per_s_rounds?: number[] } = runWorker(['--worker', r.model, '--notes', String(n), '--components', r.components]);
+        const res: Row = runWorker(['--worker', r.model, '--notes', String(n), '--components', r.components]);
         const best = results[i];
         if (!best) {
           if (r.model !== 'reference' && r.components === 'ner') res.cold_start_ms = coldStart(r.model);
