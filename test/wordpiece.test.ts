@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, trimDangling, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
+import type { Entity } from '../src/core/types.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -97,4 +98,19 @@ test('a dose that ends inside a dotted abbreviation runs to its end', () => {
   assert.equal(grow('0.2 mg'), '0.2 mg', 'ends after a digit: left alone');
   assert.equal(grow('10 mg q'), '10 mg q', 'q.da is not an abbreviation of single letters');
   assert.equal(grow('5 mg b', 40), '5 mg b.i.d', 'the text may end before the last dot');
+});
+
+test('types clash on one span or on crossing spans, not when nested; a type that wins keeps the span whatever the confidences', () => {
+  const text = 'She had breast cancer treated with tamoxifen.';
+  const ent = (type: string, from: string, confidence: number): Entity => {
+    const start = text.indexOf(from);
+    return { id: '', text: from, type: type as Entity['type'], start, end: start + from.length, confidence };
+  };
+  const show = (es: Entity[]) => es.map((e) => `${e.type}:${e.text}`);
+  const ents = [ent('ANATOMY', 'breast cancer', 1), ent('DISEASE', 'breast cancer', 0.94), ent('ANATOMY', 'breast', 0.9), ent('DRUG', 'cancer treated', 0.5), ent('DRUG', 'tamoxifen', 0.99)];
+  // by confidence: the anatomy reading takes the span; "breast" nests in it and stays; the crossing drug goes
+  assert.deepEqual(show(resolveCrossTypeClashes(ents)), ['ANATOMY:breast cancer', 'ANATOMY:breast', 'DRUG:tamoxifen']);
+  assert.deepEqual(show(resolveCrossTypeClashes(ents, { DISEASE: ['ANATOMY'] })), ['DISEASE:breast cancer', 'ANATOMY:breast', 'DRUG:tamoxifen']);
+  // a preference between other types changes nothing here
+  assert.deepEqual(show(resolveCrossTypeClashes(ents, { GENE: ['LAB_TEST'] })), ['ANATOMY:breast cancer', 'ANATOMY:breast', 'DRUG:tamoxifen']);
 });

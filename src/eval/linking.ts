@@ -229,7 +229,7 @@ async function evalCorpus(linker: Linker, spec: LinkSpec, split: 'train' | 'dev'
     const p = await pipeline({ model: modelForCorpus(options.model!, spec.corpus), components: [...NER_STEPS, 'linker'], ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}) });
     try {
       for (let i = 0; i < docs.length; i++) {
-        const doc = await p.run(docs[i]!.text, { entityTypes: spec.types }, docs[i]!.id);
+        const doc = await p.run(docs[i]!.text, options.allTypes ? {} : { entityTypes: spec.types }, docs[i]!.id);
         const ctx = linker.context(docs[i]!.text);
         for (const e of doc.entities) {
           if (!spec.types.includes(e.type)) continue;

@@ -30,15 +30,16 @@ export interface CorpusScore {
   seconds: number;
 }
 
-export async function scoreNer(model: string, docs: AnnotatedDoc[], modelsDir?: string): Promise<{ scorer: EntityScorer; types: EntityType[] }> {
+export async function scoreNer(model: string, docs: AnnotatedDoc[], modelsDir?: string, allTypes = false): Promise<{ scorer: EntityScorer; types: EntityType[] }> {
   const types = [...new Set(docs.flatMap((d) => d.mentions.flatMap((m) => (m.type ? [m.type] : []))))].sort();
+  const scored = new Set<string>(types);
   const p = await pipeline({ model, components: NER_STEPS, ...(modelsDir ? { modelsDir } : {}) });
   const scorer = new EntityScorer();
   try {
     for (const d of docs) {
-      const doc = await p.run(d.text, { entityTypes: types }, d.id);
+      const doc = await p.run(d.text, allTypes ? {} : { entityTypes: types }, d.id);
       const gold = d.mentions.flatMap((m) => (m.type ? [{ start: m.start, end: m.end, type: m.type }] : []));
-      scorer.add(gold, doc.entities);
+      scorer.add(gold, allTypes ? doc.entities.filter((e) => scored.has(e.type)) : doc.entities);
     }
   } finally {
     await p.dispose();
@@ -83,12 +84,12 @@ export async function runNerEval(options: EvalOptions): Promise<EvalReport> {
     if (options.limit) docs = docs.slice(0, options.limit);
     const t0 = performance.now();
     const used = modelForCorpus(model, corpus);
-    const { scorer, types } = await scoreNer(used, docs, options.modelsDir);
+    const { scorer, types } = await scoreNer(used, docs, options.modelsDir, options.allTypes);
     const strict = scorer.report('strict');
     const lenient = scorer.report('lenient');
     results.push({ corpus, split, model: used, docs: docs.length, types, strict, lenient, seconds: (performance.now() - t0) / 1000 });
     tables.push({
-      title: `NER ${corpus} ${split} (${docs.length} docs, model ${used})`,
+      title: `NER ${corpus} ${split} (${docs.length} docs, model ${used}${options.allTypes ? ', all types' : ''})`,
       header,
       rows: [
         ...types.map((t) => row(t, strict.perType[t] ?? zero, lenient.perType[t] ?? zero)),

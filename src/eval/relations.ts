@@ -295,7 +295,7 @@ function conceptRelations(rels: readonly Relation[], ents: Map<string, Entity>, 
 }
 
 /** Scores the full pipeline (NER + relations) against gold relations. */
-export async function scoreEndToEnd(corpus: string, docs: readonly AnnotatedDoc[], model: string, relationModel: string, modelsDir?: string): Promise<Omit<CorpusRelationScore, 'split' | 'seconds'>> {
+export async function scoreEndToEnd(corpus: string, docs: readonly AnnotatedDoc[], model: string, relationModel: string, modelsDir?: string, allTypes = false): Promise<Omit<CorpusRelationScore, 'split' | 'seconds'>> {
   const def = RELATION_CORPORA[corpus]!;
   const p = await pipeline({ model, relationModel, components: ['sentences', ...NER_STEPS, 'relations'], ...(modelsDir ? { modelsDir } : {}) });
   const types = [...new Set(def.scope.flatMap((s) => [...s.subject, ...s.object]))];
@@ -303,7 +303,7 @@ export async function scoreEndToEnd(corpus: string, docs: readonly AnnotatedDoc[
   const exact = new RelationScorer(SYMMETRIC);
   try {
     for (const ad of docs) {
-      const doc: Doc = await p.run(ad.text, { entityTypes: types, crossSentence: def.level === 'concept' }, ad.id);
+      const doc: Doc = await p.run(ad.text, { ...(allTypes ? {} : { entityTypes: types }), crossSentence: def.level === 'concept' }, ad.id);
       const ents = new Map(doc.entities.map((e) => [e.id, e]));
       const gold = def.gold(ad);
       if (def.level === 'mention') {
@@ -432,7 +432,7 @@ export async function runRelationsEval(options: EvalOptions): Promise<EvalReport
       results.push({ ...r, split, seconds: (performance.now() - t0) / 1000 });
     }
     const t0 = performance.now();
-    const e2e = await scoreEndToEnd(corpus, docs, modelForCorpus(model, corpus), DEFAULT_RELATION_MODEL, options.modelsDir);
+    const e2e = await scoreEndToEnd(corpus, docs, modelForCorpus(model, corpus), DEFAULT_RELATION_MODEL, options.modelsDir, options.allTypes);
     results.push({ ...e2e, split, seconds: (performance.now() - t0) / 1000 });
   }
   for (const r of results.filter((x) => x.corpus !== 'devset')) {

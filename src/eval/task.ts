@@ -25,6 +25,11 @@ export interface EvalOptions {
   limit?: number;
   /** Models directory override. */
   modelsDir?: string;
+  /**
+   * Run the pipeline for all entity types, as a user's default call does, and score the corpus's types only.
+   * Without it the pipeline is asked for the corpus's types alone, so types it does not annotate cannot take a span.
+   */
+  allTypes?: boolean;
 }
 
 /** An evaluation task: `ner`, `relations`, `linking`, `assertion`, … */

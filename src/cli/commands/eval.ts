@@ -11,7 +11,7 @@ import { registerCommand } from '../command.js';
 registerCommand({
   name: 'eval',
   summary: 'score models on the shared corpora (entities, relations, linking, assertion)',
-  usage: `medical-ner eval [--task ner,relations,linking,assertion] [--model <name>] [--corpora a,b] [--split test|dev] [--limit n] [--json <file>]
+  usage: `medical-ner eval [--task ner,relations,linking,assertion] [--model <name>] [--corpora a,b] [--split test|dev] [--limit n] [--all-types] [--json <file>]
   tasks: ${evalTasks.names().join(', ')}`,
   async run(argv) {
     const { values } = parseArgs({
@@ -24,6 +24,7 @@ registerCommand({
         limit: { type: 'string' },
         json: { type: 'string' },
         'models-dir': { type: 'string' },
+        'all-types': { type: 'boolean', default: false },
       },
     });
     const split = values.split;
@@ -35,6 +36,7 @@ registerCommand({
     if (values.corpora) options.corpora = values.corpora.split(',').map((s) => s.trim());
     if (values.limit) options.limit = Number(values.limit);
     if (values['models-dir']) options.modelsDir = values['models-dir'];
+    if (values['all-types']) options.allTypes = true;
     const reports = [];
     for (const name of (values.task ?? 'ner').split(',')) {
       const report = await evalTasks.create(name.trim()).run(options);

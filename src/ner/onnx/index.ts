@@ -46,6 +46,11 @@ export interface OnnxNerConfig {
   hidden_output?: string;
   /** Default of the `lexicon-check` component for this model (PipelineOptions.lexiconCheck), chosen on dev. */
   lexicon_check?: LexiconCheck;
+  /**
+   * Types that take a span from other types whatever the confidences, e.g. `{"DISEASE": ["ANATOMY"]}`: AnatEM,
+   * one of the training corpora, files tumours as anatomy, so both heads fire on "breast cancer".
+   */
+  clash_wins?: Record<string, string[]>;
 }
 
 export interface OnnxNerOptions {
@@ -125,7 +130,7 @@ export class OnnxNerModel implements NerModel {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.head ? `${this.name}:${this.head.name}` : this.name } }));
       }
     }
-    return resolveCrossTypeClashes(out);
+    return resolveCrossTypeClashes(out, this.config.clash_wins ?? {});
   }
 
   /** The encoder's vectors of a text's pieces (no decoding); undefined for a text without pieces. */
@@ -371,17 +376,33 @@ function completeAmount<S extends { start: number; end: number }>(text: string, 
   return span;
 }
 
-/** Different types may nest, but two types on the same span or on crossing spans: keep the surer one. */
-function resolveCrossTypeClashes(ents: Entity[]): Entity[] {
-  const sorted = [...ents].sort((a, b) => b.confidence - a.confidence);
+/**
+ * Different types may nest, but two types on the same span or on crossing spans clash: a type that `wins` over the
+ * other keeps the span, otherwise the surer one does.
+ */
+export function resolveCrossTypeClashes(ents: readonly Entity[], wins: Readonly<Record<string, readonly string[]>> = {}): Entity[] {
+  const clash = (a: Entity, b: Entity) => {
+    if (a.end <= b.start || b.end <= a.start) return false;
+    const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+    return !nested || (a.start === b.start && a.end === b.end);
+  };
+  const beats = (a: Entity, b: Entity) => wins[a.type]?.includes(b.type) ?? false;
+  const losers = new Set<Entity>();
+  if (Object.keys(wins).length > 0) {
+    const byStart = [...ents].sort((a, b) => a.start - b.start);
+    for (let i = 0; i < byStart.length; i++) {
+      const a = byStart[i]!;
+      for (let j = i + 1; j < byStart.length && byStart[j]!.start < a.end; j++) {
+        const b = byStart[j]!;
+        if (!clash(a, b)) continue;
+        if (beats(a, b)) losers.add(b);
+        else if (beats(b, a)) losers.add(a);
+      }
+    }
+  }
   const kept: Entity[] = [];
-  for (const e of sorted) {
-    const clash = kept.some((k) => {
-      if (k.end <= e.start || e.end <= k.start) return false;
-      const nested = (k.start <= e.start && e.end <= k.end) || (e.start <= k.start && k.end <= e.end);
-      return !nested || (k.start === e.start && k.end === e.end);
-    });
-    if (!clash) kept.push(e);
+  for (const e of ents.filter((x) => !losers.has(x)).sort((a, b) => b.confidence - a.confidence)) {
+    if (!kept.some((k) => clash(k, e))) kept.push(e);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
