@@ -59,4 +59,21 @@ describe('lexicon check', () => {
     assert.deepEqual(await texts({ lexiconCheck: false }), ['She', 'complained', 'hypertension', 'zorblaxia syndrome']);
     assert.deepEqual(await texts({ lexiconCheck: { DISEASE: 0.99 } }), ['She', 'hypertension']);
   });
+  it('settles a type clash the model left to the lexicon: the other type only where the lexicon knows it as such', async () => {
+    const text = 'C-reactive protein, c-jun and HBsAg were measured.';
+    const doc = createDoc(text);
+    for (const s of ['C-reactive protein', 'c-jun', 'HBsAg']) {
+      const start = text.indexOf(s);
+      doc.entities.push(makeEntity(doc, { start, end: start + s.length }, 'LAB_TEST', 0.9, { attributes: { source: 'm', alt_type: 'GENE', alt_confidence: 0.8 } }));
+    }
+    await lexiconCheckComponent({ DISEASE: 0.6 }).process(doc, {});
+    assert.deepEqual(
+      doc.entities.map((e) => [e.text, e.type, e.confidence, e.attributes]),
+      [
+        ['C-reactive protein', 'LAB_TEST', 0.9, { source: 'm' }], // a LOINC test: stays a lab test
+        ['c-jun', 'GENE', 0.8, { source: 'm' }], // no lab test, but the gene JUN: becomes a gene
+        ['HBsAg', 'LAB_TEST', 0.9, { source: 'm' }], // neither (a MeSH antigen): the model's choice stands
+      ],
+    );
+  });
 });

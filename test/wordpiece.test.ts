@@ -113,4 +113,7 @@ test('types clash on one span or on crossing spans, not when nested; a type that
   assert.deepEqual(show(resolveCrossTypeClashes(ents, { DISEASE: ['ANATOMY'] })), ['DISEASE:breast cancer', 'ANATOMY:breast', 'DRUG:tamoxifen']);
   // a preference between other types changes nothing here
   assert.deepEqual(show(resolveCrossTypeClashes(ents, { GENE: ['LAB_TEST'] })), ['ANATOMY:breast cancer', 'ANATOMY:breast', 'DRUG:tamoxifen']);
+  // a clash left to the lexicon: the surer type keeps the span and names the other
+  const [first] = resolveCrossTypeClashes(ents.map((e) => ({ ...e })), {}, { ANATOMY: ['DISEASE'] });
+  assert.deepEqual([first!.type, first!.attributes], ['ANATOMY', { alt_type: 'DISEASE', alt_confidence: 0.94 }]);
 });

@@ -5,6 +5,10 @@
  * DISEASE in ADE case reports, whose training labels mark adverse effects only); a confident entity or one the
  * lexicon knows is kept whatever it is. Values per type come from the NER model's config (chosen on dev, see its
  * model card) or from PipelineOptions.lexiconCheck.
+ *
+ * It also settles the type clashes the NER model leaves to the lexicon (`attributes.alt_type`, see
+ * OnnxNerConfig.clash_lexicon): the entity keeps its type if the lexicon links its text to a concept of that type,
+ * and takes the other type (with that type's confidence) otherwise. This runs before the confidence check.
  */
 import { components } from '../core/component.js';
 import type { Component, LexiconCheck, PipelineOptions } from '../core/component.js';
@@ -33,6 +37,17 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
       await lexiconLoaded(lexiconDir);
       const linker = getLinker(lexiconDir);
       let ctx: ReturnType<typeof linker.context> | undefined;
+      for (const e of doc.entities) {
+        const alt = e.attributes?.alt_type;
+        if (typeof alt !== 'string' || !isEntityType(alt)) continue;
+        const { alt_type: _t, alt_confidence: altConfidence, ...rest } = e.attributes!;
+        ctx ??= linker.context(doc.text);
+        if (linker.linkIfSure(e.text, e.type, ctx)?.type !== e.type && linker.linkIfSure(e.text, alt, ctx)?.type === alt) {
+          e.type = alt;
+          if (typeof altConfidence === 'number') e.confidence = altConfidence;
+        }
+        e.attributes = rest;
+      }
       const kept = doc.entities.filter((e) => {
         const min = mins[e.type];
         if (min === undefined || e.confidence >= min) return true;

@@ -51,6 +51,13 @@ export interface OnnxNerConfig {
    * one of the training corpora, files tumours as anatomy, so both heads fire on "breast cancer".
    */
   clash_wins?: Record<string, string[]>;
+  /**
+   * Clashes on one span that the lexicon decides, e.g. `{"LAB_TEST": ["GENE"]}`: the surer type keeps the span as
+   * usual but records the other as `attributes.alt_type` (with `alt_confidence`), and the `lexicon-check` step keeps
+   * the type only if the lexicon links the text to a concept of that type. A protein name is a lab test in a note
+   * ("C-reactive protein") and a gene in an abstract ("c-jun"), and the model's confidences do not tell them apart.
+   */
+  clash_lexicon?: Record<string, string[]>;
 }
 
 export interface OnnxNerOptions {
@@ -130,7 +137,7 @@ export class OnnxNerModel implements NerModel {
         out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.head ? `${this.name}:${this.head.name}` : this.name } }));
       }
     }
-    return resolveCrossTypeClashes(out, this.config.clash_wins ?? {});
+    return resolveCrossTypeClashes(out, this.config.clash_wins ?? {}, this.config.clash_lexicon ?? {});
   }
 
   /** The encoder's vectors of a text's pieces (no decoding); undefined for a text without pieces. */
@@ -378,9 +385,10 @@ function completeAmount<S extends { start: number; end: number }>(text: string, 
 
 /**
  * Different types may nest, but two types on the same span or on crossing spans clash: a type that `wins` over the
- * other keeps the span, otherwise the surer one does.
+ * other keeps the span, otherwise the surer one does; where `lexicon` lists the pair, the surer one on the same
+ * span records the other as its `alt_type` for the lexicon check (OnnxNerConfig.clash_lexicon).
  */
-export function resolveCrossTypeClashes(ents: readonly Entity[], wins: Readonly<Record<string, readonly string[]>> = {}): Entity[] {
+export function resolveCrossTypeClashes(ents: readonly Entity[], wins: Readonly<Record<string, readonly string[]>> = {}, lexicon: Readonly<Record<string, readonly string[]>> = {}): Entity[] {
   const clash = (a: Entity, b: Entity) => {
     if (a.end <= b.start || b.end <= a.start) return false;
     const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
@@ -402,7 +410,11 @@ export function resolveCrossTypeClashes(ents: readonly Entity[], wins: Readonly<
   }
   const kept: Entity[] = [];
   for (const e of ents.filter((x) => !losers.has(x)).sort((a, b) => b.confidence - a.confidence)) {
-    if (!kept.some((k) => clash(k, e))) kept.push(e);
+    const winner = kept.find((k) => clash(k, e));
+    if (!winner) kept.push(e);
+    else if (winner.start === e.start && winner.end === e.end && lexicon[winner.type]?.includes(e.type) && winner.attributes?.alt_type === undefined) {
+      winner.attributes = { ...winner.attributes, alt_type: e.type, alt_confidence: e.confidence };
+    }
   }
   return kept.sort((a, b) => a.start - b.start);
 }
