@@ -31,6 +31,16 @@ describe('abbreviation consistency', () => {
     const out = abbreviationConsistency(text, input);
     assert.deepEqual(spans(text, out), spans(text, [...input, ...entities(text, [['TNF', 'GENE']])]), 'only the short form in parentheses is added');
   });
+  it('gives a short form tagged as another naming type the type of its long form, but leaves values alone', () => {
+    const text = 'Schwartz-Jampel syndrome (SJS) is rare. SJS is recessive; 5 mg (SJS dose) was given.';
+    const input = entities(text, [['Schwartz-Jampel syndrome', 'DISEASE'], ['SJS', 'GENE']]);
+    const second = text.indexOf('SJS is');
+    input.push(makeEntity(createDoc(text), { start: second, end: second + 3 }, 'GENE', 0.95));
+    input.push(...entities(text, [['5 mg', 'DOSAGE']]));
+    const out = abbreviationConsistency(text, input);
+    assert.deepEqual(out.filter((e) => e.text === 'SJS').map((e) => `${e.type}:${e.start}`), [`DISEASE:${text.indexOf('SJS')}`, `DISEASE:${second}`, `DISEASE:${text.lastIndexOf('SJS')}`]);
+    assert.ok(out.some((e) => e.type === 'DOSAGE' && e.text === '5 mg'));
+  });
   it('drops short-form entities whose long form is not an entity', () => {
     const text = 'We used computed tomography (CT). CT showed a mass in the liver.';
     const input = entities(text, [['CT', 'DISEASE'], ['liver', 'ANATOMY']]);

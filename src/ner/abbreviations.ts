@@ -1,7 +1,8 @@
 /**
  * Abbreviation consistency for NER output, one document at a time. A short form defined in the text
  * ("hepatocellular carcinoma (HCC)", Schwartz–Hearst) names what its long form names, so:
- *   - when the model tagged the long form, every free occurrence of the short form gets the long form's type;
+ *   - when the model tagged the long form, every free occurrence of the short form gets the long form's type, and
+ *     one tagged as another naming type takes it;
  *   - when the long form overlaps no entity at all, entities whose text is the short form are dropped
  *     (an abbreviation of something that is not an entity is not one either).
  * Only naming types take part (not values, doses or durations). Measured on the dev splits with ner-minilm
@@ -37,8 +38,12 @@ export function abbreviationConsistency(text: string, entities: readonly Entity[
       out.find((e) => e.start <= a.longStart && e.end >= longEnd && e.end - e.start <= a.long.length + 10);
     if (lf && NAMING_TYPES.has(lf.type)) {
       for (const i of wordOccurrences(text, a.short)) {
-        if (overlapsAny(out, i, i + a.short.length)) continue;
-        out.push({ ...lf, id: '', text: a.short, start: i, end: i + a.short.length, attributes: { ...lf.attributes, abbreviation_of: lf.text } });
+        const end = i + a.short.length;
+        const same = out.findIndex((e) => e.start === i && e.end === end);
+        const short = { ...lf, id: '', text: a.short, start: i, end, attributes: { ...lf.attributes, abbreviation_of: lf.text } };
+        // the short form tagged as another naming type ("Schwartz-Jampel syndrome (SJS)" with SJS a GENE) takes the long form's
+        if (same >= 0 && out[same]!.type !== lf.type && NAMING_TYPES.has(out[same]!.type) && !out.some((e) => e.start === i && e.end === end && e.type === lf.type)) out[same] = short;
+        else if (!overlapsAny(out, i, end)) out.push(short);
       }
     } else if (!lf && !overlapsAny(out, a.longStart, longEnd)) {
       out = out.filter((e) => !(e.text === a.short && NAMING_TYPES.has(e.type)));
