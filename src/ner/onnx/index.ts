@@ -395,25 +395,39 @@ export function resolveCrossTypeClashes(ents: readonly Entity[], wins: Readonly<
     return !nested || (a.start === b.start && a.end === b.end);
   };
   const beats = (a: Entity, b: Entity) => wins[a.type]?.includes(b.type) ?? false;
-  const losers = new Set<Entity>();
-  if (Object.keys(wins).length > 0) {
-    const byStart = [...ents].sort((a, b) => a.start - b.start);
-    for (let i = 0; i < byStart.length; i++) {
-      const a = byStart[i]!;
-      for (let j = i + 1; j < byStart.length && byStart[j]!.start < a.end; j++) {
-        const b = byStart[j]!;
-        if (!clash(a, b)) continue;
-        if (beats(a, b)) losers.add(b);
-        else if (beats(b, a)) losers.add(a);
-      }
+  // the clashing pairs, from one sweep in start order (a huge text has tens of thousands of entities, few of them overlapping)
+  const n = ents.length;
+  const byStart = [...ents.keys()].sort((i, j) => ents[i]!.start - ents[j]!.start);
+  const rivals: number[][] = Array.from({ length: n }, () => []);
+  const lost = new Uint8Array(n);
+  for (let x = 0; x < n; x++) {
+    const i = byStart[x]!;
+    const a = ents[i]!;
+    for (let y = x + 1; y < n && ents[byStart[y]!]!.start < a.end; y++) {
+      const j = byStart[y]!;
+      const b = ents[j]!;
+      if (!clash(a, b)) continue;
+      rivals[i]!.push(j);
+      rivals[j]!.push(i);
+      if (beats(a, b)) lost[j] = 1;
+      else if (beats(b, a)) lost[i] = 1;
     }
   }
+  // the surer entity keeps its span; rank = order kept, so a loser names the surest entity that beat it
+  const rank = new Int32Array(n).fill(-1);
   const kept: Entity[] = [];
-  for (const e of ents.filter((x) => !losers.has(x)).sort((a, b) => b.confidence - a.confidence)) {
-    const winner = kept.find((k) => clash(k, e));
-    if (!winner) kept.push(e);
-    else if (winner.start === e.start && winner.end === e.end && lexicon[winner.type]?.includes(e.type) && winner.attributes?.alt_type === undefined) {
-      winner.attributes = { ...winner.attributes, alt_type: e.type, alt_confidence: e.confidence };
+  for (const i of [...ents.keys()].filter((k) => !lost[k]).sort((k, l) => ents[l]!.confidence - ents[k]!.confidence)) {
+    const e = ents[i]!;
+    let winner = -1;
+    for (const j of rivals[i]!) if (rank[j]! >= 0 && (winner < 0 || rank[j]! < rank[winner]!)) winner = j;
+    if (winner < 0) {
+      rank[i] = kept.length;
+      kept.push(e);
+      continue;
+    }
+    const w = ents[winner]!;
+    if (w.start === e.start && w.end === e.end && lexicon[w.type]?.includes(e.type) && w.attributes?.alt_type === undefined) {
+      w.attributes = { ...w.attributes, alt_type: e.type, alt_confidence: e.confidence };
     }
   }
   return kept.sort((a, b) => a.start - b.start);
