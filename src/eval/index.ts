@@ -3,3 +3,4 @@ import './ner.js';
 import './assertion.js';
 import './relations.js';
 import './linking.js';
+import './radiology.js';
