@@ -310,6 +310,12 @@ describe('linker', () => {
     const p = link('pancreas', 'DISEASE');
     assert.ok(!p || !/disease/i.test(p.preferred_name), `pancreas → ${p?.preferred_name}`);
   });
+  it('reads a side prefix off a disease word ("levoscoliosis") but keeps a disease named with one ("dextrocardia")', () => {
+    for (const w of ['levoscoliosis', 'dextroscoliosis']) assert.deepEqual([link(w, 'DISEASE')?.codes.mesh, link(w, 'DISEASE')?.method], ['D012600', 'variant'], w);
+    assert.equal(link('dextrocardia', 'DISEASE')?.codes.mesh, 'D003914');
+    assert.equal(link('levocardia', 'DISEASE')?.codes.mesh, 'D007979');
+    assert.equal(link('levothyroxine', 'DISEASE'), null, 'only disease concepts are read through the prefix');
+  });
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');

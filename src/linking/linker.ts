@@ -207,7 +207,10 @@ const ADJ_NOUN: [RegExp, string][] = [
   [/ic$/, 'ia'], // arrhythmic → arrhythmia, hypoxic → hypoxia
   [/ic$/, 'y'], // neuropathic → neuropathy, myopathic → myopathy
   [/itic$/, 'itis'], // arthritic → arthritis
+  [/ified$/, 'ification'], // calcified → calcification, ossified → ossification
 ];
+/** A side prefix of a disease word: "levoscoliosis", "dextroscoliosis" are scoliosis convex to one side. */
+const SIDE_PREFIX = /^(?:levo|dextro)(?=[a-z]{6})/;
 
 export class Linker {
   readonly thresholds: Record<EntityType, number>;
@@ -517,6 +520,7 @@ export class Linker {
         push([...tokens, 'syndrome']);
       }
       for (const [re, rep] of ADJ_NOUN) if (re.test(last)) push([...tokens.slice(0, -1), last.replace(re, rep)]);
+      if (SIDE_PREFIX.test(last)) push([...tokens.slice(0, -1), last.replace(SIDE_PREFIX, '')], true);
       const unmod = tokens.filter((t) => !DISEASE_MODIFIERS.has(t));
       if (unmod.length && unmod.length < tokens.length) {
         push(unmod);
