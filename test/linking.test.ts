@@ -316,6 +316,10 @@ describe('linker', () => {
     assert.equal(link('levocardia', 'DISEASE')?.codes.mesh, 'D007979');
     assert.equal(link('levothyroxine', 'DISEASE'), null, 'only disease concepts are read through the prefix');
   });
+  it('reads "atherosclerotic changes" as atherosclerosis: an adjective before a word that leaves it naming the finding', () => {
+    for (const s of ['atherosclerotic changes', 'Atherosclerotic calcifications', 'atherosclerotic disease']) assert.equal(link(s, 'DISEASE')?.codes.mesh, 'D050197', s);
+    assert.equal(link('degenerative changes', 'DISEASE'), null);
+  });
   it('links the issue examples', () => {
     const m = link('metformin', 'DRUG');
     assert.equal(m?.codes.umls_cui, 'C0025598');

@@ -209,6 +209,8 @@ const ADJ_NOUN: [RegExp, string][] = [
   [/itic$/, 'itis'], // arthritic → arthritis
   [/ified$/, 'ification'], // calcified → calcification, ossified → ossification
 ];
+/** Words after an adjective that leave it naming the finding: "atherosclerotic changes", "emphysematous disease". */
+const FINDING_AFTER_ADJECTIVE = new Set(['change', 'disease', 'process', 'calcification']);
 /** A side prefix of a disease word: "levoscoliosis", "dextroscoliosis" are scoliosis convex to one side. */
 const SIDE_PREFIX = /^(?:levo|dextro)(?=[a-z]{6})/;
 
@@ -521,6 +523,10 @@ export class Linker {
       }
       for (const [re, rep] of ADJ_NOUN) if (re.test(last)) push([...tokens.slice(0, -1), last.replace(re, rep)]);
       if (SIDE_PREFIX.test(last)) push([...tokens.slice(0, -1), last.replace(SIDE_PREFIX, '')], true);
+      const adjective = tokens[tokens.length - 2];
+      if (adjective && FINDING_AFTER_ADJECTIVE.has(last)) {
+        for (const [re, rep] of ADJ_NOUN) if (re.test(adjective)) push([...tokens.slice(0, -2), adjective.replace(re, rep)], true);
+      }
       const unmod = tokens.filter((t) => !DISEASE_MODIFIERS.has(t));
       if (unmod.length && unmod.length < tokens.length) {
         push(unmod);
