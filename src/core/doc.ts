@@ -1,5 +1,5 @@
 import { MedicalNerError } from './errors.js';
-import type { Doc, Entity, EntityType, ExtractionResult, Relation, Span, Triple } from './types.js';
+import type { Codes, Doc, Entity, EntityType, ExtractionResult, Relation, Span, Triple } from './types.js';
 
 export function createDoc(text: string, id?: string, meta?: Record<string, unknown>): Doc {
   if (typeof text !== 'string') throw new MedicalNerError('INVALID_INPUT', 'text must be a string');
@@ -78,4 +78,10 @@ export function assertConsistent(doc: Doc): void {
   for (const r of doc.relations as Relation[]) {
     if (!ids.has(r.subject) || !ids.has(r.object)) throw new Error(`relation ${r.id} names an unknown entity`);
   }
+}
+
+/** An entity's code sets: its own, or one per concept of a composite mention (`attributes.components`, see the linker). */
+export function codeSets(e: Entity): (Codes | undefined)[] {
+  const parts = e.attributes?.components;
+  return Array.isArray(parts) ? parts.map((p) => (p as { codes?: Codes }).codes) : [e.codes];
 }

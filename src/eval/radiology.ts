@@ -17,6 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedicalNerError } from '../core/errors.js';
+import { codeSets } from '../core/doc.js';
 import { sharedDataDir } from '../core/paths.js';
 import type { Entity } from '../core/types.js';
 import { parseCsv } from '../io/csv.js';
@@ -38,14 +39,16 @@ export interface RadiologyReport {
   normal: boolean;
 }
 
-/** The reports of one split (uid even = dev, odd = test; `train` reads as dev: nothing is trained on them). */
+/** A report's split: uid even = dev, odd = test. */
+export const iuXraySplit = (r: Pick<RadiologyReport, 'uid'>): 'dev' | 'test' => (Number(r.uid) % 2 === 1 ? 'test' : 'dev');
+
+/** The reports of one split (`train` reads as dev: nothing is trained on them), or all of them. */
 export function readIuXrayReports(split: 'train' | 'dev' | 'test' | 'all', path = join(sharedDataDir(), IU_XRAY_FILE)): RadiologyReport[] {
   if (!existsSync(path)) throw new MedicalNerError('IO_ERROR', `radiology eval: ${path} not found (set MEDICAL_NER_SHARED)`);
-  const parity = split === 'test' ? 1 : 0;
+  const want = split === 'train' ? 'dev' : split;
   return parseCsv(readFileSync(path, 'utf8')).flatMap((r) => {
-    const uid = Number(r.uid);
     const text = [r.findings ? `Findings: ${r.findings}` : '', r.impression ? `Impression: ${r.impression}` : ''].filter(Boolean).join('\n');
-    if (!Number.isInteger(uid) || (split !== 'all' && uid % 2 !== parity) || !text) return [];
+    if (!Number.isInteger(Number(r.uid)) || !text || (want !== 'all' && iuXraySplit({ uid: r.uid! }) !== want)) return [];
     const terms = (r.Problems ?? '').split(';').map((t) => t.trim()).filter(Boolean);
     return [{ uid: r.uid!, text, problems: terms.filter((t) => t !== 'normal' && t !== 'No Indexing'), normal: terms.length === 1 && terms[0] === 'normal' }];
   });
@@ -59,23 +62,20 @@ function headingId(linker: Linker, heading: string): string | undefined {
 }
 
 /** MeSH ids of an entity: its own, or those of the conditions a composite mention names. */
-function meshIds(e: Entity): string[] {
-  if (e.codes?.mesh) return [e.codes.mesh];
-  const parts = e.attributes?.components;
-  return Array.isArray(parts) ? parts.flatMap((p: { codes?: { mesh?: string } }) => (p.codes?.mesh ? [p.codes.mesh] : [])) : [];
-}
+const meshIds = (e: Entity): string[] => codeSets(e).flatMap((c) => (c?.mesh ? [c.mesh] : []));
 
 const asserted = (e: Entity) => e.attributes?.assertion !== 'absent' && e.attributes?.assertion !== 'hypothetical' && e.attributes?.experiencer !== 'family';
 
 export async function runRadiologyEval(options: EvalOptions): Promise<EvalReport> {
   const split = options.split ?? 'test';
-  let reports = readIuXrayReports(split);
+  const all = readIuXrayReports('all');
+  let reports = all.filter((r) => iuXraySplit(r) === (split === 'train' ? 'dev' : split));
   if (options.limit) reports = reports.slice(0, options.limit);
   const linker = getLinker();
   const ids = new Map<string, string | undefined>();
   const idOf = (h: string) => (ids.has(h) ? ids.get(h) : (ids.set(h, headingId(linker, h)), ids.get(h)));
   // the indexers' vocabulary: every heading of the file (both splits) that names a disease concept
-  const vocabulary = new Set(readIuXrayReports('all').flatMap((r) => r.problems.flatMap((h) => idOf(h) ?? [])));
+  const vocabulary = new Set(all.flatMap((r) => r.problems.flatMap((h) => idOf(h) ?? [])));
   let outside = 0;
   const model = options.model;
   const p = await pipeline({ ...(model ? { model } : {}), components: ['sentences', ...NER_STEPS, 'linker', 'context'], ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}) });

@@ -8,6 +8,7 @@
  * relations are lifted to concept level: the two ends' first ids, deduplicated; ends without codes are
  * left out).
  */
+import { codeSets } from '../core/doc.js';
 import { CODE_SYSTEMS } from '../core/types.js';
 import type { CodeSystem, Codes, Doc, Entity } from '../core/types.js';
 import type { AnnotatedDoc, GoldRelation, Mention } from '../core/corpus.js';
@@ -51,12 +52,6 @@ export function codeIds(codes: Codes | undefined): string[] {
     out.push(v.toUpperCase().startsWith(`${p.toUpperCase()}:`) ? v : `${p}:${v}`);
   }
   return out;
-}
-
-/** An entity's code sets: its own, or one per concept of a composite mention (`attributes.components`, see the linker). */
-function codeSets(e: Entity): (Codes | undefined)[] {
-  const parts = e.attributes?.components;
-  return Array.isArray(parts) ? parts.map((p) => (p as { codes?: Codes }).codes) : [e.codes];
 }
 
 function mentionOf(e: Entity, options: AdapterOptions): Mention {

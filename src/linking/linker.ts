@@ -209,6 +209,8 @@ const ADJ_NOUN: [RegExp, string][] = [
   [/itic$/, 'itis'], // arthritic → arthritis
   [/ified$/, 'ification'], // calcified → calcification, ossified → ossification
 ];
+/** The nouns an adjective may stand for (ADJ_NOUN), none for another word. */
+const nounsOf = (word: string): string[] => ADJ_NOUN.flatMap(([re, rep]) => (re.test(word) ? [word.replace(re, rep)] : []));
 /** Words after an adjective that leave it naming the finding: "atherosclerotic changes", "emphysematous disease". */
 const FINDING_AFTER_ADJECTIVE = new Set(['change', 'disease', 'process', 'calcification']);
 /** A side prefix of a disease word: "levoscoliosis", "dextroscoliosis" are scoliosis convex to one side. */
@@ -521,17 +523,15 @@ export class Linker {
         push([...tokens, 'disease']);
         push([...tokens, 'syndrome']);
       }
-      for (const [re, rep] of ADJ_NOUN) if (re.test(last)) push([...tokens.slice(0, -1), last.replace(re, rep)]);
+      for (const noun of nounsOf(last)) push([...tokens.slice(0, -1), noun]);
       if (SIDE_PREFIX.test(last)) push([...tokens.slice(0, -1), last.replace(SIDE_PREFIX, '')], true);
       const adjective = tokens[tokens.length - 2];
-      if (adjective && FINDING_AFTER_ADJECTIVE.has(last)) {
-        for (const [re, rep] of ADJ_NOUN) if (re.test(adjective)) push([...tokens.slice(0, -2), adjective.replace(re, rep)], true);
-      }
+      if (adjective && FINDING_AFTER_ADJECTIVE.has(last)) for (const noun of nounsOf(adjective)) push([...tokens.slice(0, -2), noun], true);
       const unmod = tokens.filter((t) => !DISEASE_MODIFIERS.has(t));
       if (unmod.length && unmod.length < tokens.length) {
         push(unmod);
         const u = unmod[unmod.length - 1]!;
-        for (const [re, rep] of ADJ_NOUN) if (re.test(u)) push([...unmod.slice(0, -1), u.replace(re, rep)]);
+        for (const noun of nounsOf(u)) push([...unmod.slice(0, -1), noun]);
       }
       // "X-induced Y" / "Y due to X": keep Y
       const ind = tokens.indexOf('induced');
