@@ -53,3 +53,14 @@ test('ner-minilm-l4, all types: a tumour that the anatomy head also reads is a D
   assert.ok(anatomy.includes('breast cancer'), anatomy.join(', '));
   await p.dispose();
 });
+
+test('default pipeline: "contraindicated" is no DISEASE (non-mention rule), so the CONTRAINDICATES pattern reads it', { skip }, async () => {
+  const p = await pipeline();
+  const text = 'Aspirin is contraindicated due to active gastrointestinal bleeding.';
+  const r = await p.extract(text);
+  assert.ok(!r.entities.some((e) => /contraindicat/i.test(e.text)), r.entities.map((e) => `${e.type}:${e.text}`).join(', '));
+  const byId = new Map(r.entities.map((e) => [e.id, e.text]));
+  const found = r.relations.map((x) => `${byId.get(x.subject)} ${x.predicate} ${byId.get(x.object)}`);
+  assert.ok(found.some((x) => /^Aspirin CONTRAINDICATES .*gastrointestinal bleeding$/.test(x)), found.join('; '));
+  await p.dispose();
+});

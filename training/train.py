@@ -58,6 +58,8 @@ def collate(ws):
                 lm[i, :k, t] = np.asarray(w["labels"])[:, t] > 0
             else:
                 lm[i, 1:k - 1, t] = 1.0   # not [CLS]/[SEP]/padding
+        for j in w.get("unsure", ()):  # O tags inside unsure spans (prepare_data.py) are no evidence
+            lm[i, j] *= np.asarray(w["labels"][j]) > 0
     return torch.from_numpy(ids), torch.from_numpy(am), torch.from_numpy(lab), torch.from_numpy(lm)
 
 
@@ -181,6 +183,8 @@ def main():
     ap.add_argument("--init", default="", help="start from the weights of this checkpoint (e.g. from onnx_to_torch.py) "
                     "with a fresh optimizer and schedule")
     ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--freeze-below", type=int, default=0, help="freeze the embeddings and the first N encoder layers "
+                    "(their outputs, read by the corpus heads and the relation heads, stay the same)")
     ap.add_argument("--layers", type=int, default=6, help="encoder layers (fewer: a faster student; --init then gives the "
                     "weights of the kept lower layers)")
     args = ap.parse_args()
@@ -228,6 +232,9 @@ def main():
 
     if args.freeze_word_emb:
         model.word.weight.requires_grad_(False)
+    if args.freeze_below:
+        for mod in [model.word, model.pos, model.tt, model.ln, *model.layers[:args.freeze_below]]:
+            mod.requires_grad_(False)
     log(fh, f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '')} trainable params "
             f"{sum(p.numel() for p in model.parameters() if p.requires_grad)}")
     head_params = list(model.head.parameters())
