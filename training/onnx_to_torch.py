@@ -21,6 +21,12 @@ from model import BertTagger, Cfg
 ROLES = ["q", "k", "v", "ao", "ff1", "ff2"]  # order of the Linear layers in Layer.forward
 
 
+def matmul_bases(names):
+    """Quantized MatMul weight names (without `_quantized`) in graph order: ROLES per layer, layer by layer, then the head."""
+    bases = {k[: -len("_quantized")] for k in names if k.startswith("onnx::MatMul_") and k.endswith("_quantized")}
+    return sorted(bases, key=lambda k: int(re.search(r"(\d+)$", k).group(1)))
+
+
 def dequant(inits, base):
     q = inits[base + "_quantized"].astype(np.float32)
     zp = inits[base + "_zero_point"].astype(np.float32)
@@ -38,8 +44,8 @@ def main():
 
     m = onnx.load(args.onnx)
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
-    n_mm = sum(1 for k in inits if k.startswith("onnx::MatMul_") and k.endswith("_quantized"))
-    cfg = Cfg(layers=(n_mm - 1) // len(ROLES))  # 6 for ner-minilm, 4 for ner-minilm-l4
+    mm = matmul_bases(inits)
+    cfg = Cfg(layers=(len(mm) - 1) // len(ROLES))  # 6 for ner-minilm, 4 for ner-minilm-l4
     model = BertTagger(cfg)
     sd = {k: v.clone() for k, v in model.state_dict().items()}
     for name, arr in inits.items():
@@ -50,8 +56,6 @@ def main():
     # token type 0 is a constant added in the graph; type 1 is never used at run time
     tt0 = next(v for k, v in inits.items() if k.startswith("onnx::Add_") and v.shape == (cfg.hidden,))
     sd["tt.weight"] = torch.from_numpy(np.stack([tt0, tt0]))
-    mm = sorted({k[: -len("_quantized")] for k in inits if k.startswith("onnx::MatMul_") and k.endswith("_quantized")},
-                key=lambda k: int(re.search(r"(\d+)$", k).group(1)))
     assert len(mm) == cfg.layers * len(ROLES) + 1, f"expected {cfg.layers * len(ROLES) + 1} MatMul weights, got {len(mm)}"
     for i, base in enumerate(mm[:-1]):
         name = f"layers.{i // len(ROLES)}.{ROLES[i % len(ROLES)]}.weight"

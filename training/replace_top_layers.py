@@ -4,26 +4,19 @@ keeping the shipped embeddings and lower layers byte for byte.
 
 The corpus heads read the shipped model's `hidden2` output and the relation heads its `hidden3`; a model trained
 with `train.py --freeze-below N` changes only the layers above N, but exporting and quantizing it again would
-move the lower layers' int8 weights a little. Splicing keeps those outputs identical, which this script checks
-on random windows before it writes anything.
+move the lower layers' int8 weights a little. Splicing keeps those outputs identical; after writing the new
+model the script checks that on random windows (an assertion fails if one moved).
 
 Usage: python training/replace_top_layers.py --base models/ner-minilm-l4/model.onnx \
           --new training/runs/NAME/onnx/model.int8pc.onnx --from-layer 3 --out /tmp/spliced.onnx
 """
 import argparse
-import re
 
 import numpy as np
 import onnx
 import onnxruntime as ort
 
-ROLES = 6  # MatMul weights per layer (q, k, v, ao, ff1, ff2), then one for the head
-
-
-def matmul_bases(model):
-    """Quantized MatMul weight names in graph order (layer by layer, the head last), as onnx_to_torch.py reads them."""
-    bases = {i.name[: -len("_quantized")] for i in model.graph.initializer if i.name.startswith("onnx::MatMul_") and i.name.endswith("_quantized")}
-    return sorted(bases, key=lambda k: int(re.search(r"(\d+)$", k).group(1)))
+from onnx_to_torch import ROLES, matmul_bases
 
 
 def run(path, ids, am):
@@ -41,13 +34,13 @@ def main():
     args = ap.parse_args()
 
     base, new = onnx.load(args.base), onnx.load(args.new)
-    bb, nb = matmul_bases(base), matmul_bases(new)
+    bb, nb = (matmul_bases(i.name for i in m.graph.initializer) for m in (base, new))
     assert len(bb) == len(nb), f"{len(bb)} vs {len(nb)} MatMul weights"
-    layers = (len(bb) - 1) // ROLES
+    layers = (len(bb) - 1) // len(ROLES)
     new_inits = {i.name: i for i in new.graph.initializer}
     # quantized MatMuls of the replaced layers and the head, matched by position; named tensors by prefix
     rename = {}
-    for k in range(args.from_layer * ROLES, len(bb)):
+    for k in range(args.from_layer * len(ROLES), len(bb)):
         for suffix in ("_quantized", "_scale", "_zero_point"):
             rename[bb[k] + suffix] = nb[k] + suffix
     prefixes = tuple(f"layers.{i}." for i in range(args.from_layer, layers)) + ("head.",)
