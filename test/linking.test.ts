@@ -278,6 +278,19 @@ describe('linker', () => {
     assert.equal(link('A-', 'DISEASE'), null);
   });
 
+  it('links a disease mention to an untyped MeSH descriptor only when the descriptor is a disease', () => {
+    const linker = getLinker();
+    // organisms, chemicals, organs and functions: the NER model's stray DISEASE entities get no code from them
+    for (const [text, mesh] of [['breast', 'D001940'], ['asbestos', 'D001194'], ['Aspergillus', 'D001230'], ['hepatitis B virus', 'D006515'], ['sleep', 'D012890'], ['pregnancy', 'D011247']]) {
+      assert.ok(linker.candidates(text, null).some((c) => linker.result(c).codes.mesh === mesh), `${text} is in the lexicon`);
+      assert.notEqual(link(text, 'DISEASE')?.codes.mesh, mesh, text);
+    }
+    // untyped descriptors that are diseases: by a disease word or ending in a name, or by the corpora's disease mentions
+    assert.equal(link('visceral pain', 'DISEASE')?.codes.mesh, 'D059265');
+    assert.equal(link('hyperemia', 'DISEASE')?.codes.mesh, 'D006940');
+    assert.equal(link('cardiotoxicity', 'DISEASE')?.codes.mesh, 'D066126');
+  });
+
   it('splits a coordinated disease mention into the concepts it names', async () => {
     assert.deepEqual(coordinatedParts('breast and ovarian cancers'), ['breast cancers', 'ovarian cancers']);
     assert.deepEqual(coordinatedParts('brain, breast, and prostate cancer'), ['brain cancer', 'breast cancer', 'prostate cancer']);

@@ -311,9 +311,23 @@ export class Lexicon {
   /** Corpus aliases: (type, normalised text) → concept and the corpora's id, learned from annotated splits (corpus-aliases.json.gz). */
   private readonly aliases = new Map<string, CorpusAlias>();
 
+  /** Concept → the entity types whose corpus aliases point to it (bit i: `types[i]`). */
+  private readonly aliasTypes = new Map<number, number>();
+
   setAliases(file: AliasesFile): void {
-    for (const [type, key, concept, , code] of file.rows) if (concept < this.size) this.aliases.set(`${type}\u0000${key}`, { concept, code });
+    for (const [type, key, concept, , code] of file.rows) {
+      if (concept >= this.size) continue;
+      this.aliases.set(`${type}\u0000${key}`, { concept, code });
+      const t = this.types.indexOf(type);
+      if (t >= 0) this.aliasTypes.set(concept, (this.aliasTypes.get(concept) ?? 0) | (1 << t));
+    }
     this.stats.aliases = this.aliases.size;
+  }
+
+  /** Whether the annotated corpora name concept c by a mention of this type (through a corpus alias). */
+  aliasedAs(c: number, type: EntityType): boolean {
+    const t = this.types.indexOf(type);
+    return t >= 0 && ((this.aliasTypes.get(c) ?? 0) & (1 << t)) !== 0;
   }
 
   alias(type: EntityType, normKey: string): CorpusAlias | undefined {

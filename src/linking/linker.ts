@@ -69,6 +69,12 @@ function geneNamesOf(text: string): Set<string> {
   return out;
 }
 
+/** A word or ending that makes a name a disease's: its head ("… disease", "… injury") or a pathology suffix (-itis, -oma, -emia). */
+const DISEASE_NAME =
+  /\b(?:diseases?|disorders?|syndromes?|deficienc(?:y|ies)|injur(?:y|ies)|trauma|pain|failure|infections?|neoplasms?|tumou?rs?|cancers?|lesions?|abnormalit(?:y|ies)|malformations?|deformit(?:y|ies)|anomal(?:y|ies)|defects?|insufficiency|poisoning|toxicity|dysfunction|damage|hemorrhage|fractures?|wounds?|ulcers?|polyps?|cysts?|aberrations?|occlusion|obstruction|rupture|[a-z]+(?:itis|os[ie]s|omas?|omata|a?emia|path(?:y|ies)|plasia|trophy|algia|plegia|paresis|megaly|rrh(?:o?ea|age)|ectasia|spasms?))\b/i;
+/** An organism's name (the last word of a preferred name): "Hepatitis B virus", "Adenoviridae", "Staphylococcus aureus". */
+const ORGANISM_NAME = /(?:virus|viruses|viridae|virinae|bacteria|bacter|coccus|cocci|bacillus|aceae|mycetes)$|^[A-Z][a-z]+ [a-z]+$/;
+
 /**
  * Types whose near-miss (trigram) search also reads the concepts that have no type. Not DISEASE and DRUG: without
  * it, dev document-level F1 rose on gold mentions (BC5CDR disease +0.19, chemical −0.09, BioRED disease +0.14,
@@ -262,21 +268,29 @@ export class Linker {
     const ct = this.lexicon.typeOf(c);
     if (ct === mt) return 1;
     // untyped MeSH descriptors are weaker for genes (no gene id) and lab tests (the analyte, not the test)
-    if (ct === null) return mt === 'GENE' ? 0.85 : mt === 'LAB_TEST' ? 0.93 : mt === 'DISEASE' && this.namedAsOtherType(c) ? 0 : 0.985;
+    if (ct === null) return mt === 'GENE' ? 0.85 : mt === 'LAB_TEST' ? 0.93 : mt === 'DISEASE' && !this.untypedDisease(c) ? 0 : 0.985;
     return 0;
   }
 
-  /** Per untyped concept: 0 not yet known, 1 no, 2 one of its curated names is a curated name of a typed non-disease concept. */
-  private otherTypeName?: Uint8Array;
+  /** Per untyped concept: 0 not yet known, 1 not a disease, 2 a disease. */
+  private untypedDiseaseMemo?: Uint8Array;
 
   /**
-   * Whether an untyped MeSH descriptor shares a curated name with a gene, drug, anatomy or lab-test concept
-   * ("Hypoxanthine Phosphoribosyltransferase", "Retinal"): then it is that thing, not a disease, though no source
-   * typed it.
+   * Whether an untyped MeSH descriptor may name a disease. The MeSH file has no tree numbers, and untyped
+   * descriptors are also organisms, chemicals, organs and functions ("Aspergillus", "Asbestos", "Breast", "Sleep")
+   * that the NER model's stray DISEASE entities would otherwise be linked to. So one is a disease when the corpora's
+   * disease mentions name it (a corpus alias), or when a curated name says so (DISEASE_NAME) and neither names an
+   * organism nor is a curated name of a gene, drug, organ or lab test ("Hypoxanthine Phosphoribosyltransferase").
    */
-  private namedAsOtherType(c: number): boolean {
-    const memo = (this.otherTypeName ??= new Uint8Array(this.lexicon.size));
-    if (!memo[c]) memo[c] = this.lexicon.names(c, this.lexicon.curatedCount(c)).some((n) => this.namesAnotherType(normKey(n))) ? 2 : 1;
+  private untypedDisease(c: number): boolean {
+    const memo = (this.untypedDiseaseMemo ??= new Uint8Array(this.lexicon.size));
+    if (!memo[c]) {
+      const names = this.lexicon.names(c, this.lexicon.curatedCount(c));
+      const yes =
+        this.lexicon.aliasedAs(c, 'DISEASE') ||
+        (names.some((n) => DISEASE_NAME.test(n)) && !ORGANISM_NAME.test(names[0] ?? '') && !names.some((n) => this.namesAnotherType(normKey(n))));
+      memo[c] = yes ? 2 : 1;
+    }
     return memo[c] === 2;
   }
 
