@@ -6,3 +6,4 @@ import './context/index.js';
 import './relations/index.js';
 import './linking/index.js';
 import './linking/check.js';
+import './linking/targets.js';

@@ -4,3 +4,4 @@ import './assertion.js';
 import './relations.js';
 import './linking.js';
 import './radiology.js';
+import './history-sections.js';

@@ -294,7 +294,7 @@ export class Linker {
     return memo[c] === 2;
   }
 
-  /** Every candidate, best first (after type filtering and disambiguation bonuses). */
+  /** Every candidate, best first (after type filtering and disambiguation bonuses); `minSimilarity` above 1: no near-miss search. */
   candidates(text: string, type: EntityType | null, ctx?: LinkContext, minSimilarity = this.minSim): LinkCandidate[] {
     return this.ranked(text, type, ctx, minSimilarity, 0);
   }
@@ -599,7 +599,8 @@ export class Linker {
   }
 
   private fuzzyLookup(nk: string, type: EntityType | null, best: Map<number, LinkCandidate>, factor: number, minSim: number): void {
-    if (nk.replace(/ /g, '').length < 5) return;
+    // a similarity above 1 asks for names only (no near-miss search)
+    if (minSim > 1 || nk.replace(/ /g, '').length < 5) return;
     const lex = this.lexicon;
     const indexes = this.indexesFor(type);
     for (const [name, ix] of indexes) {
