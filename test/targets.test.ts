@@ -34,6 +34,12 @@ test('targets: names of diseases in a family history become DISEASE entities, no
   // outside the section (the first line's "type 1 diabetes") nothing is added; HPO qualifiers ("healthy", "chronic") and short words ("was") are no targets
   assert.ok(doc.entities.every((e) => e.start > NOTE.indexOf('FAMILY HISTORY') && e.end < NOTE.indexOf('SOCIAL HISTORY')));
   for (const e of doc.entities) assert.equal(e.text, NOTE.slice(e.start, e.end));
+  // the same with CRLF line ends and an emoji before the section: offsets stay exact
+  const crlf = '🩺 ' + NOTE.replace(/\n/g, '\r\n');
+  const other = sectioned(crlf);
+  await targetsComponent().process(other, {});
+  assert.deepEqual(other.entities.map((e) => e.text), ['type 1 diabetes', 'breast cancer', 'cough']);
+  for (const e of other.entities) assert.equal(e.text, crlf.slice(e.start, e.end));
   // only when the type is asked for
   const skipped = sectioned(NOTE);
   await targetsComponent().process(skipped, { entityTypes: ['DRUG'] });

@@ -29,7 +29,7 @@ export interface TargetRuleJson {
   why?: string;
 }
 
-interface TargetRule {
+export interface TargetRule {
   type: EntityType;
   sections: ReadonlySet<string>;
   methods: ReadonlySet<string>;
