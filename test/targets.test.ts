@@ -46,6 +46,15 @@ test('targets: names of diseases in a family history become DISEASE entities, no
   assert.equal(skipped.entities.length, 0);
 });
 
+test("targets: a section is read up to its rule's max_chars (a heading followed by the rest of a huge note costs little)", async () => {
+  const text = `FAMILY HISTORY: ${'Mother had breast cancer and an uncle had gout. '.repeat(20_000).trim()}`;
+  const doc = sectioned(text);
+  assert.equal(doc.sections![0]!.end, text.length, 'one section to the end of the text');
+  await targetsComponent().process(doc, {});
+  assert.ok(doc.entities.length > 50);
+  assert.ok(doc.entities.every((e) => e.end <= doc.sections![0]!.start + 4000 && e.text === text.slice(e.start, e.end)));
+});
+
 test("targets: the model's entity the run covers whole gives way; one of the run's length or reaching out of it stays", async () => {
   const doc = sectioned(NOTE);
   const at = (s: string, type: 'DISEASE' | 'ANATOMY', from = NOTE.indexOf('FAMILY HISTORY')) => {
