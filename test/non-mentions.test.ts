@@ -71,6 +71,15 @@ describe('non-mention rules', () => {
     });
     assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:bleeding', 'DISEASE:Contraindications to MRI', 'LAB_VALUE:contraindicated']);
   });
+  it('drops a side on its own ("Right", "left", "bilaterally"), keeps the spans it is part of', () => {
+    const text = 'Right olecranon bursitis; left total knee arthroplasty; swelling bilaterally; Bright red blood.';
+    const doc = createDoc(text);
+    const ents = ([['Right', 'DISEASE'], ['olecranon bursitis', 'DISEASE'], ['left', 'ANATOMY'], ['left total knee arthroplasty', 'PROCEDURE'], ['bilaterally', 'PROCEDURE'], ['Bright red blood', 'DISEASE']] as const).map(([s, type]) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['olecranon bursitis', 'left total knee arthroplasty', 'Bright red blood']);
+  });
   it('rules are data: custom rules, unknown types refused', () => {
     const rules = compileNonMentionRules([{ types: ['DRUG'], pattern: 'Vicryl', why: 'a suture' }]);
     assert.deepEqual(dropNonMentions(TEXT, entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG']]), rules).map((e) => e.text), ['4-0']);
