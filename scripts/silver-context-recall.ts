@@ -13,22 +13,15 @@
  * Silver is not gold: the lexicon misses diseases and some of its names are not diseases in a note. The figure is
  * for comparing models on the same mentions, in particular the contexts against each other.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createDoc } from '../src/core/doc.js';
-import { sharedDataDir } from '../src/core/paths.js';
+import { mtsamplesNotes } from '../src/io/mtsamples.js';
 import { getLinker } from '../src/linking/index.js';
 import { OnnxNerModel } from '../src/ner/onnx/index.js';
 
 type Context = 'family' | 'history' | 'elsewhere';
 
 const [dir = 'models/ner-minilm-l4', fromArg = '1300', nArg = '1000'] = process.argv.slice(2);
-const rows = readFileSync(join(sharedDataDir(), 'text', 'mtsamples', 'mtsamples.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as { id: string; text: string; dup_of: string | null })
-  .filter((r) => r.dup_of === null)
-  .slice(Number(fromArg), Number(fromArg) + Number(nArg));
+const rows = [...mtsamplesNotes()].filter((r) => r.dup_of === null).slice(Number(fromArg), Number(fromArg) + Number(nArg));
 
 const linker = getLinker();
 const RELATIVE = /family history|\b(?:mother|father|brother|sister|aunt|uncle|grandmother|grandfather|sibling|son|daughter)s?\b/;

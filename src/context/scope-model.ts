@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { spansOverlap as overlaps } from '../core/doc.js';
 import { packagePath } from '../core/paths.js';
 import { MedicalNerError } from '../core/errors.js';
 import { ortSessionOptions } from '../core/ort-session.js';
@@ -36,7 +37,6 @@ export interface ScopeQuery {
 
 export const DEFAULT_SCOPE_MODEL_DIR = packagePath('models', 'negation-scope');
 
-const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 /** Cues run through the model at once (bounds the input tensor: BATCH × 256 pieces). */
 const BATCH = 16;
 

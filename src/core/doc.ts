@@ -24,6 +24,9 @@ export function makeEntity(
   return { id: '', text: doc.text.slice(start, end), type, start, end, confidence: round(confidence), ...extra };
 }
 
+/** Whether two half-open spans share a code unit. */
+export const spansOverlap = (a: Span, b: Span): boolean => a.start < b.end && b.start < a.end;
+
 export function round(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

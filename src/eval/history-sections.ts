@@ -6,11 +6,12 @@
  * lenient (overlap), per kind of section, with and without the `targets` step. The sections of each kind alternate
  * between dev (for designing) and test (scored once per change). No model here was trained on these notes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { spansOverlap } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
-import { packagePath, sharedDataDir } from '../core/paths.js';
+import { packagePath } from '../core/paths.js';
 import type { Span } from '../core/types.js';
+import { mtsamplesNotes } from '../io/mtsamples.js';
 import { NER_STEPS, pipeline } from '../pipeline.js';
 import { EntityScorer } from './score.js';
 import { registerEvalTask, type EvalOptions, type EvalReport } from './task.js';
@@ -29,24 +30,13 @@ export function readHistorySections(path = packagePath(HISTORY_SECTIONS_FILE)): 
   return (JSON.parse(readFileSync(path, 'utf8')) as { sections: AnnotatedSection[] }).sections;
 }
 
-/** The MTSamples notes by id (the fixture holds offsets into them, not the notes). */
-function mtsamplesNotes(ids: ReadonlySet<string>): Map<string, string> {
-  const path = join(sharedDataDir(), 'text', 'mtsamples', 'mtsamples.jsonl');
-  if (!existsSync(path)) throw new MedicalNerError('IO_ERROR', `history-sections eval: ${path} not found (set MEDICAL_NER_SHARED)`);
-  const out = new Map<string, string>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const row = JSON.parse(line) as { id: string; text: string };
-    if (ids.has(row.id)) out.set(row.id, row.text);
-  }
-  return out;
-}
-
 export async function runHistorySectionsEval(options: EvalOptions): Promise<EvalReport> {
   const split = options.split === 'dev' || options.split === 'train' ? 'dev' : 'test';
   let sections = readHistorySections().filter((s) => s.split === split);
   if (options.limit) sections = sections.slice(0, options.limit);
-  const notes = mtsamplesNotes(new Set(sections.map((s) => s.note)));
+  // the fixture holds offsets into the notes, not the notes
+  const ids = new Set(sections.map((s) => s.note));
+  const notes = new Map([...mtsamplesNotes()].filter((r) => ids.has(r.id)).map((r) => [r.id, r.text]));
   const model = options.model;
   // with and without the `targets` step (lexicon target matching in history sections), to show what it adds
   const variants = [
@@ -69,7 +59,7 @@ export async function runHistorySectionsEval(options: EvalOptions): Promise<Eval
         const pred = doc.entities.filter((e) => e.type === 'DISEASE' && inside(e)).map((e) => ({ start: e.start, end: e.end, type: 'DISEASE' }));
         const k = byKind.get(s.section.name)!;
         k.scorer.add(s.diseases.map((d) => ({ start: d.start, end: d.end, type: 'DISEASE' })), pred);
-        for (const d of s.diseases) if (!pred.some((x) => x.start < d.end && d.start < x.end)) k.misses.push(d.text);
+        for (const d of s.diseases) if (!pred.some((x) => spansOverlap(x, d))) k.misses.push(d.text);
       }
     } finally {
       await p.dispose();

@@ -2,6 +2,7 @@
  * Precision/recall/F1 for entities (strict: same span and type; lenient: overlapping span, same type)
  * and for relations (mention level: both argument spans and the predicate; document level: concept pairs).
  */
+import { spansOverlap as overlaps } from '../core/doc.js';
 import type { Span } from '../core/types.js';
 
 export interface Counts {
@@ -27,7 +28,6 @@ export interface TypedSpan extends Span {
   type: string;
 }
 
-const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 const key = (s: TypedSpan) => `${s.type}\u0000${s.start}\u0000${s.end}`;
 
 /** Accumulates entity counts per type over many documents. */

@@ -10,7 +10,7 @@
  */
 import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
-import { makeEntity, renumberEntities } from '../core/doc.js';
+import { makeEntity, renumberEntities, spansOverlap } from '../core/doc.js';
 import type { Doc, Entity, EntityType, Span } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
@@ -69,8 +69,6 @@ const WORD = /[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*/g;
 const BREAK = /[.,;:()[\]/\n]/;
 const ABBREVIATION = /^[A-Z]{2,5}$/;
 
-const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
-
 export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, lexiconDir?: string): Component {
   return {
     name: 'targets',
@@ -106,7 +104,7 @@ export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, l
             const first = doc.text.slice(words[i]!.start, words[i]!.end).toLowerCase();
             const last = doc.text.slice(words[i + n - 1]!.start, words[i + n - 1]!.end).toLowerCase();
             if (BREAK.test(text) || isStopWord(first) || isStopWord(last) || (n === 1 && (isGenericWord(first) || (text.length < 4 && !ABBREVIATION.test(text))))) continue;
-            const hit = doc.entities.filter((e) => overlaps(e, span));
+            const hit = doc.entities.filter((e) => spansOverlap(e, span));
             // an entity the run covers whole gives way to it ("breast" DISEASE or ANATOMY in "breast cancer"); one
             // that reaches out of it, or one of the type as long as the run, stays and the run is not taken
             if (hit.some((e) => e.start < span.start || e.end > span.end || (e.type === rule.type && e.end - e.start === span.end - span.start))) continue;
