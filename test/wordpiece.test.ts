@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, wholeNumber, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
 import type { Entity } from '../src/core/types.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
@@ -84,6 +84,25 @@ test('a number that ends right before a % sign takes it', () => {
   assert.equal(grow('1%'), '1%', 'already there');
   assert.equal(grow('2'), '2', 'a space before the sign: left alone');
   assert.equal(grow('Using'), 'Using', 'not a number');
+});
+
+test('an amount never starts or ends inside a number', () => {
+  const text = 'with 0.25% Marcaine, INR 3.8. Creatinine 1,250 and 12.5 mL; days 2, 3';
+  const grow = (a: string, from = 0) => {
+    const start = text.indexOf(a, from);
+    const s = wholeNumber(text, { start, end: start + a.length });
+    return text.slice(s.start, s.end);
+  };
+  assert.equal(grow('0'), '0.25', 'stopped before the decimal point');
+  assert.equal(grow('0.'), '0.25', 'stopped after the decimal point');
+  assert.equal(grow('25'), '0.25', 'started after the decimal point');
+  assert.equal(grow('.25'), '0.25', 'started at the decimal point');
+  assert.equal(grow('3'), '3.8', 'the sentence\'s full stop is not taken');
+  assert.equal(grow('3.8'), '3.8', 'whole already');
+  assert.equal(grow('1,2'), '1,250', 'thousands separator');
+  assert.equal(grow('2.5 mL'), '12.5 mL', 'the start moves too');
+  assert.equal(grow('2', text.indexOf('days')), '2', 'a comma and a space end a number');
+  assert.equal(grow('Marcaine'), 'Marcaine', 'not a number');
 });
 
 test('a dose that ends inside a dotted abbreviation runs to its end', () => {

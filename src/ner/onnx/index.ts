@@ -376,10 +376,31 @@ export function withDottedAbbreviation<S extends { start: number; end: number }>
   return m ? { ...span, end: span.end + m[0].length } : span;
 }
 
-/** A dose or value the tokenizer's one-character words cut short, completed (withPercent, withDottedAbbreviation). */
+const NUMBER_REST = /^[.,]?[0-9]+(?:[.,][0-9]+)*/;
+const NUMBER_HEAD = /[0-9]+(?:[.,][0-9]+)*[.,]?$/;
+
+/**
+ * An amount never starts or ends inside a number: "0|.25%", "3.|8", "1|.5 mL" run to the number's edges. The
+ * tokenizer makes "0", "." and "25" words of their own and the model sometimes stops at the dot (27 of 21,919
+ * entities in 300 MTSamples notes, most of them decimals of doses and lab values).
+ */
+export function wholeNumber<S extends { start: number; end: number }>(text: string, span: S): S {
+  const digit = (i: number) => /[0-9]/.test(text[i] ?? '');
+  const sep = (i: number) => text[i] === '.' || text[i] === ',';
+  let { start, end } = span;
+  if ((digit(end - 1) && (digit(end) || (sep(end) && digit(end + 1)))) || (sep(end - 1) && digit(end - 2) && digit(end))) {
+    end += NUMBER_REST.exec(text.slice(end, end + 24))![0].length;
+  }
+  if ((digit(start) && (digit(start - 1) || (sep(start - 1) && digit(start - 2)))) || (sep(start) && digit(start - 1) && digit(start + 1))) {
+    start -= NUMBER_HEAD.exec(text.slice(Math.max(0, start - 24), start))![0].length;
+  }
+  return start === span.start && end === span.end ? span : { ...span, start, end };
+}
+
+/** A dose or value the tokenizer's one-character words cut short, completed (wholeNumber, withPercent, withDottedAbbreviation). */
 function completeAmount<S extends { start: number; end: number }>(text: string, type: string, span: S): S {
-  if (type === 'LAB_VALUE') return withPercent(text, span);
-  if (type === 'DOSAGE') return withDottedAbbreviation(text, withPercent(text, span));
+  if (type === 'LAB_VALUE' || type === 'DURATION') return withPercent(text, wholeNumber(text, span));
+  if (type === 'DOSAGE') return withDottedAbbreviation(text, withPercent(text, wholeNumber(text, span)));
   return span;
 }
 
