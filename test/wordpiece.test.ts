@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, wholeNumber, withDottedAbbreviation, withPercent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, wholeNumber, withDottedAbbreviation, withoutCutNumber, withPercent } from '../src/ner/onnx/index.js';
 import type { Entity } from '../src/core/types.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
@@ -103,6 +103,19 @@ test('an amount never starts or ends inside a number', () => {
   assert.equal(grow('2.5 mL'), '12.5 mL', 'the start moves too');
   assert.equal(grow('2', text.indexOf('days')), '2', 'a comma and a space end a number');
   assert.equal(grow('Marcaine'), 'Marcaine', 'not a number');
+});
+
+test('a name drops the part of a number it cut', () => {
+  const text = 'INR 3.8 and factor 8 and CD 34.5';
+  const cut = (a: string) => {
+    const start = text.indexOf(a);
+    const s = withoutCutNumber(text, { start, end: start + a.length });
+    return text.slice(s.start, s.end);
+  };
+  assert.equal(cut('INR 3'), 'INR');
+  assert.equal(cut('INR 3.8'), 'INR 3.8', 'a whole number stays (the model\'s choice)');
+  assert.equal(cut('factor 8'), 'factor 8', 'not cut');
+  assert.equal(cut('CD 34.'), 'CD', 'cut after the point');
 });
 
 test('a dose that ends inside a dotted abbreviation runs to its end', () => {

@@ -397,11 +397,24 @@ export function wholeNumber<S extends { start: number; end: number }>(text: stri
   return start === span.start && end === span.end ? span : { ...span, start, end };
 }
 
-/** A dose or value the tokenizer's one-character words cut short, completed (wholeNumber, withPercent, withDottedAbbreviation). */
+/**
+ * A name that ends in part of a number ("INR 3" of "INR 3.8") drops it: the number is a value, which the name's
+ * type never holds as a part cut in two.
+ */
+export function withoutCutNumber<S extends { start: number; end: number }>(text: string, span: S): S {
+  if (wholeNumber(text, { start: span.start, end: span.end }).end === span.end) return span;
+  const m = /\s+[0-9.,]+$/.exec(text.slice(span.start, span.end));
+  return m && m.index > 0 ? { ...span, end: span.start + m.index } : span;
+}
+
+/**
+ * Numbers the tokenizer's one-character words cut: a dose, value or duration is completed (wholeNumber,
+ * withPercent, withDottedAbbreviation); a name drops a number it cut (withoutCutNumber).
+ */
 function completeAmount<S extends { start: number; end: number }>(text: string, type: string, span: S): S {
   if (type === 'LAB_VALUE' || type === 'DURATION') return withPercent(text, wholeNumber(text, span));
   if (type === 'DOSAGE') return withDottedAbbreviation(text, withPercent(text, wholeNumber(text, span)));
-  return span;
+  return withoutCutNumber(text, span);
 }
 
 /**
