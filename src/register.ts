@@ -7,3 +7,4 @@ import './relations/index.js';
 import './linking/index.js';
 import './linking/check.js';
 import './linking/targets.js';
+import './linking/site-diseases.js';

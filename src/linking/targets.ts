@@ -14,6 +14,7 @@ import { makeEntity, renumberEntities, spansOverlap } from '../core/doc.js';
 import type { Doc, Entity, EntityType, Span } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
+import type { LinkContext, Linker } from './linker.js';
 import { isGenericWord, isStopWord } from './normalize.js';
 import rulesJson from './rules/targets.json' with { type: 'json' };
 
@@ -69,6 +70,25 @@ const WORD = /[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*/g;
 const BREAK = /[.,;:()[\]/\n]/;
 const ABBREVIATION = /^[A-Z]{2,5}$/;
 
+/** What makes a text a name of a concept: its type, the linker methods and least score, the code systems of which it needs one. */
+export type NameRule = Pick<TargetRule, 'type' | 'methods' | 'minScore' | 'codes'> & { abbreviations?: ReadonlySet<string> };
+
+/**
+ * The text is a name of a concept of the rule's type that has one of the rule's codes (a disease of MONDO, DOID or
+ * MeSH, not an HPO qualifier such as "Chronic" or "Healthy"), by one of its methods; an all-capital abbreviation
+ * also by the rule's abbreviation methods.
+ */
+export function namesConcept(linker: Linker, ctx: LinkContext, text: string, rule: NameRule): boolean {
+  const abbreviation = ABBREVIATION.test(text);
+  // names only: no near-miss search (Infinity), which would cost a trigram search per failed run
+  return linker.candidates(text, rule.type, ctx, Infinity).some((c) => {
+    const ok = (rule.methods.has(c.method) && c.score >= rule.minScore) || (abbreviation && (rule.abbreviations?.has(c.method) ?? false));
+    if (!ok) return false;
+    const r = linker.result(c);
+    return r.type === rule.type && rule.codes.some((k) => r.xrefs[k]?.length);
+  });
+}
+
 export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, lexiconDir?: string): Component {
   return {
     name: 'targets',
@@ -84,19 +104,7 @@ export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, l
         // each word costs up to max_words lookups: a section is read up to max_chars (p99 of MTSamples family histories: 3,294)
         const end = Math.min(section.end, section.start + rule.maxChars);
         const words = [...doc.text.slice(section.start, end).matchAll(WORD)].map((m) => ({ start: section.start + m.index!, end: section.start + m.index! + m[0].length }));
-        // the text is a name of a concept of the type that has one of the required codes (a disease of MONDO,
-        // DOID or MeSH, not an HPO qualifier such as "Chronic" or "Healthy")
-        const names = (span: Span): boolean => {
-          const text = doc.text.slice(span.start, span.end);
-          const abbreviation = ABBREVIATION.test(text);
-          // names only: no near-miss search (Infinity), which would cost a trigram search per failed run
-          return linker.candidates(text, rule.type, ctx, Infinity).some((c) => {
-            const ok = (rule.methods.has(c.method) && c.score >= rule.minScore) || (abbreviation && rule.abbreviations.has(c.method));
-            if (!ok) return false;
-            const r = linker.result(c);
-            return r.type === rule.type && rule.codes.some((k) => r.xrefs[k]?.length);
-          });
-        };
+        const names = (span: Span) => namesConcept(linker, ctx, doc.text.slice(span.start, span.end), rule);
         for (let i = 0; i < words.length; i++) {
           for (let n = Math.min(rule.maxWords, words.length - i); n >= 1; n--) {
             const span = { start: words[i]!.start, end: words[i + n - 1]!.end };

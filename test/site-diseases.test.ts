@@ -1,0 +1,59 @@
+/** The `site-diseases` component: a site right before a disease word joins it when the two name one disease concept. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDoc, makeEntity, renumberEntities } from '../src/core/doc.js';
+import type { EntityType } from '../src/core/types.js';
+import { siteDiseasesComponent } from '../src/linking/site-diseases.js';
+
+function docWith(text: string, ents: [string, EntityType, number?][]) {
+  const doc = createDoc(text);
+  for (const [s, type, from] of ents) {
+    const start = text.indexOf(s, from ?? 0);
+    assert.ok(start >= 0, s);
+    doc.entities.push(makeEntity(doc, { start, end: start + s.length }, type, 0.9));
+  }
+  renumberEntities(doc);
+  return doc;
+}
+
+test('site-diseases: "pulmonary" + "edema" become the DISEASE "pulmonary edema", the ANATOMY stays nested', async () => {
+  const text = '🩺 Chest x-ray showed mild pulmonary edema.\r\nLeft edema of the ankle; lung abscess and liver   failure.';
+  const doc = docWith(text, [
+    ['pulmonary', 'ANATOMY'],
+    ['edema', 'DISEASE'],
+    ['Left', 'ANATOMY'],
+    ['edema', 'DISEASE', text.indexOf('Left')],
+    ['lung', 'ANATOMY'],
+    ['abscess', 'DISEASE'],
+    ['liver', 'ANATOMY'],
+    ['failure', 'DISEASE'],
+  ]);
+  await siteDiseasesComponent().process(doc, {});
+  const got = doc.entities.map((e) => [e.text, e.type]);
+  assert.deepEqual(got, [
+    ['pulmonary edema', 'DISEASE'],
+    ['pulmonary', 'ANATOMY'],
+    ['Left', 'ANATOMY'],
+    ['edema', 'DISEASE'], // "Left edema" names no concept
+    ['lung abscess', 'DISEASE'],
+    ['lung', 'ANATOMY'],
+    ['liver', 'ANATOMY'],
+    ['failure', 'DISEASE'], // three spaces between: not one name as written
+  ]);
+  for (const e of doc.entities) assert.equal(e.text, text.slice(e.start, e.end), 'offsets exact after an emoji and CRLF');
+  assert.deepEqual(doc.entities.map((e) => e.id), doc.entities.map((_, i) => `T${i + 1}`), 'renumbered in text order');
+});
+
+test('site-diseases: nothing to do without a site, and a disease already spanning the pair is not doubled', async () => {
+  const text = 'Known pulmonary embolism and pulmonary embolism.';
+  const doc = docWith(text, [
+    ['pulmonary embolism', 'DISEASE'],
+    ['pulmonary', 'ANATOMY'],
+    ['embolism', 'DISEASE'],
+  ]);
+  await siteDiseasesComponent().process(doc, {});
+  assert.deepEqual(doc.entities.map((e) => e.text), ['pulmonary embolism', 'pulmonary', 'embolism']);
+  const none = docWith('Severe edema.', [['edema', 'DISEASE']]);
+  await siteDiseasesComponent().process(none, {});
+  assert.deepEqual(none.entities.map((e) => e.text), ['edema']);
+});
