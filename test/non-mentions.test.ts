@@ -17,11 +17,23 @@ function entities(spans: [string, EntityType][]) {
 describe('non-mention rules', () => {
   it('drops DOSAGE / LAB_VALUE inside a suture size, keeps other types, real doses and longer number runs', () => {
     const ents = entities([['4-0', 'DOSAGE'], ['Vicryl', 'DRUG'], ['500 mg', 'DOSAGE'], ['10-0', 'LAB_VALUE'], ['0-0-3-0', 'LAB_VALUE']]);
-    assert.deepEqual(dropNonMentions(TEXT, ents).map((e) => e.text), ['Vicryl', '500 mg', '0-0-3-0']);
+    // "Vicryl" goes too: a suture is no drug (the next test)
+    assert.deepEqual(dropNonMentions(TEXT, ents).map((e) => e.text), ['500 mg', '0-0-3-0']);
     const part = entities([['4', 'DOSAGE']]); // the model's "4" of "4-0"
     assert.equal(dropNonMentions(TEXT, part).length, 0);
-    const drug = entities([['4-0 Vicryl', 'DRUG']]); // an entity reaching past the match is not inside it
-    assert.equal(dropNonMentions(TEXT, drug).length, 1);
+    const value = entities([['4-0 Vicryl', 'LAB_VALUE']]); // an entity reaching past the size is not inside it
+    assert.equal(dropNonMentions(TEXT, value).length, 1);
+  });
+  it('drops DRUG inside the name of a surgical supply or instrument, any case, keeps real drugs and longer words', () => {
+    const text = 'Closed with 4-0 VICRYL and Steri-Strips; Bovie cautery; Gelfoam, then Floseal; Marcaine; vicrylate gel.';
+    const doc = createDoc(text);
+    const ents = ['4-0 VICRYL', 'Steri-Strips', 'Bovie', 'Gelfoam', 'Floseal', 'Marcaine', 'vicrylate gel'].map((s) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, 'DRUG', 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['Floseal', 'Marcaine', 'vicrylate gel']);
+    const procedure = makeEntity(doc, { start: text.indexOf('Bovie'), end: text.indexOf('Bovie') + 13 }, 'PROCEDURE', 0.9);
+    assert.equal(dropNonMentions(text, [procedure]).length, 1, 'only DRUG');
   });
   it('drops GENE inside spinal level ranges and listed heart sounds, not single symbols', () => {
     const text = 'Disc bulge at C5-C6 and L5-S1; S1 and S2 normal, no S3 or S4; C5 deficiency; S1 protein.';
@@ -61,6 +73,15 @@ describe('non-mention rules', () => {
       return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
     });
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ["Murphy's sign", 'pain']);
+  });
+  it('drops a DISEASE that is only a word of a normal examination or an operative step, keeps longer spans and other types', () => {
+    const text = 'Alert and oriented; abdomen soft; hemostasis was obtained; soft tissue mass; Hemostasis LAB.';
+    const doc = createDoc(text);
+    const ents = ([['Alert', 'DISEASE'], ['oriented', 'DISEASE'], ['soft', 'DISEASE'], ['hemostasis', 'DISEASE'], ['soft tissue mass', 'DISEASE'], ['Hemostasis', 'PROCEDURE']] as const).map(([s, type]) => {
+      const start = text.indexOf(s);
+      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
+    });
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:soft tissue mass', 'PROCEDURE:Hemostasis']);
   });
   it('drops a DISEASE that is only the word contraindicated/contraindication, keeps other types and longer spans', () => {
     const text = 'Aspirin is contraindicated due to bleeding; Contraindications to MRI; absolute contraindication.';

@@ -2,7 +2,7 @@
  * Text that looks like an entity but never is one (rules/non-mentions.json): an entity of a rule's types lying
  * inside a match of its pattern is dropped: suture sizes ("4-0 Vicryl"), which the model tags as DOSAGE in
  * operative notes (about a third of 568 such sizes in 300 MTSamples notes); spinal level ranges and heart sounds
- * tagged GENE; dates tagged LAB_VALUE; de-identification placeholders and names after a title ("Dr. ABCD"); "contraindicated" tagged DISEASE;
+ * tagged GENE; dates tagged LAB_VALUE; surgical supplies and instruments ("Vicryl", "Steri-Strips", "Bovie") tagged DRUG; de-identification placeholders and names after a title ("Dr. ABCD"); "contraindicated" tagged DISEASE;
  * a side on its own ("Right" of "Right olecranon bursitis").
  */
 import type { Entity, EntityType } from '../core/types.js';
@@ -12,6 +12,8 @@ import rulesJson from './rules/non-mentions.json' with { type: 'json' };
 export interface NonMentionRuleJson {
   types: string[];
   pattern: string;
+  /** More RegExp flags than `g` ("i"). */
+  flags?: string;
   why: string;
 }
 
@@ -24,7 +26,7 @@ export function compileNonMentionRules(rules: readonly NonMentionRuleJson[]): No
   return rules.map((r) => {
     const bad = r.types.find((t) => !isEntityType(t));
     if (bad) throw new Error(`non-mention rule ${JSON.stringify(r.pattern)}: unknown entity type ${JSON.stringify(bad)}`);
-    return { types: new Set(r.types as EntityType[]), re: new RegExp(r.pattern, 'g') };
+    return { types: new Set(r.types as EntityType[]), re: new RegExp(r.pattern, 'g' + (r.flags ?? '')) };
   });
 }
 
