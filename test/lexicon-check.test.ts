@@ -76,4 +76,21 @@ describe('lexicon check', () => {
       ],
     );
   });
+  it('makes an organ tagged DISEASE an ANATOMY, or drops it when ANATOMY was not asked for', async () => {
+    const text = 'The testis and the liver; hepatitis of the liver.';
+    const make = () => {
+      const doc = createDoc(text);
+      for (const [s, from] of [['testis', 0], ['liver', 0], ['hepatitis', 0]] as const) {
+        const start = text.indexOf(s, from);
+        doc.entities.push(makeEntity(doc, { start, end: start + s.length }, 'DISEASE', 0.9));
+      }
+      return doc;
+    };
+    const all = make();
+    await lexiconCheckComponent({ DISEASE: 0.6 }).process(all, {});
+    assert.deepEqual(all.entities.map((e) => [e.text, e.type]), [['testis', 'ANATOMY'], ['liver', 'ANATOMY'], ['hepatitis', 'DISEASE']]);
+    const diseases = make();
+    await lexiconCheckComponent({ DISEASE: 0.6 }).process(diseases, { entityTypes: ['DISEASE'] });
+    assert.deepEqual(diseases.entities.map((e) => [e.id, e.text, e.type]), [['T1', 'hepatitis', 'DISEASE']]);
+  });
 });

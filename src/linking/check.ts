@@ -9,15 +9,31 @@
  * It also settles the type clashes the NER model leaves to the lexicon (`attributes.alt_type`, see
  * OnnxNerConfig.clash_lexicon): the entity keeps its type if the lexicon links its text to a concept of that type,
  * and takes the other type (with that type's confidence) otherwise. This runs before the confidence check.
+ *
+ * Last, an entity whose text names a concept of another type and none of its own takes that type
+ * (rules/retype.json: an organ tagged DISEASE on its own is an ANATOMY), or goes when that type was not asked for.
  */
 import { components } from '../core/component.js';
-import type { Component, LexiconCheck, PipelineOptions } from '../core/component.js';
+import type { Component, LexiconCheck, PipelineOptions, RunOptions } from '../core/component.js';
 import { renumberEntities } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
-import type { Doc } from '../core/types.js';
+import type { Doc, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
 import { LINKABLE_TYPES } from './linker.js';
+import retypeJson from './rules/retype.json' with { type: 'json' };
+import { namesConcept } from './targets.js';
+import type { NameRule } from './targets.js';
+
+/** An entity of `from` that names no concept of its type but one of `to` (rule's `type`) takes `to` (rules/retype.json). */
+interface RetypeRule extends NameRule {
+  from: EntityType;
+}
+
+const RETYPE: RetypeRule[] = retypeJson.rules.map((r) => {
+  if (!isEntityType(r.from) || !isEntityType(r.to)) throw new Error(`retype rule: unknown entity type in ${JSON.stringify([r.from, r.to])}`);
+  return { from: r.from, type: r.to, methods: new Set(r.methods), minScore: r.min_score, codes: r.codes };
+});
 
 function validate(check: LexiconCheck): LexiconCheck {
   for (const [type, min] of Object.entries(check)) {
@@ -32,7 +48,7 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
   const active = Object.keys(mins).length > 0;
   return {
     name: 'lexicon-check',
-    async process(doc: Doc) {
+    async process(doc: Doc, options: RunOptions) {
       if (!active || !doc.entities.length) return;
       await lexiconLoaded(lexiconDir);
       const linker = getLinker(lexiconDir);
@@ -48,7 +64,13 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
         }
         e.attributes = rest;
       }
+      for (const e of doc.entities) {
+        const rule = RETYPE.find((r) => r.from === e.type);
+        if (!rule || linker.linkIfSure(e.text, e.type, (ctx ??= linker.context(doc.text))) !== null || !namesConcept(linker, ctx, e.text, rule)) continue;
+        e.type = rule.type; // dropped below when the type was not asked for
+      }
       const kept = doc.entities.filter((e) => {
+        if (options.entityTypes && !options.entityTypes.includes(e.type)) return false;
         const min = mins[e.type];
         if (min === undefined || e.confidence >= min) return true;
         return linker.linkIfSure(e.text, e.type, (ctx ??= linker.context(doc.text))) !== null;
