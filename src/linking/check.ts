@@ -66,7 +66,8 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
       }
       for (const e of doc.entities) {
         const rule = RETYPE.find((r) => r.from === e.type);
-        if (!rule || linker.linkIfSure(e.text, e.type, (ctx ??= linker.context(doc.text))) !== null || !namesConcept(linker, ctx, e.text, rule)) continue;
+        // the name lookup first: it is cheap, and few entities pass it; linking as its own type may search near misses
+        if (!rule || !namesConcept(linker, (ctx ??= linker.context(doc.text)), e.text, rule) || linker.linkIfSure(e.text, e.type, ctx) !== null) continue;
         e.type = rule.type; // dropped below when the type was not asked for
       }
       const kept = doc.entities.filter((e) => {
