@@ -20,7 +20,8 @@ export const DEFAULT_COMPONENTS = ['sentences', 'sections', 'ner', 'heading-filt
 
 /**
  * The components that make the entities (what evals score): sections, the model, the removal of its entities
- * inside label headings, then the lexicon check of its unsure entities.
+ * inside label headings, the lexicon check of its unsure entities, sites joined to the diseases after them, and
+ * lexicon targets in history sections.
  */
 export const NER_STEPS = ['sections', 'ner', 'heading-filter', 'lexicon-check', 'site-diseases', 'targets'] as const;
 

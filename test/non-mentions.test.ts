@@ -6,10 +6,11 @@ import { compileNonMentionRules, dropNonMentions } from '../src/ner/non-mentions
 
 const TEXT = 'Closed with 4-0 Vicryl; 500 mg given; 10-0 nylon; scores 0-0-3-0.';
 
-function entities(spans: [string, EntityType][]) {
-  const doc = createDoc(TEXT);
+/** Entities of the given types at the first occurrence of each text. */
+function entities(spans: readonly (readonly [string, EntityType])[], text = TEXT) {
+  const doc = createDoc(text);
   return spans.map(([s, type]) => {
-    const start = TEXT.indexOf(s);
+    const start = text.indexOf(s);
     return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
   });
 }
@@ -26,14 +27,9 @@ describe('non-mention rules', () => {
   });
   it('drops DRUG inside the name of a surgical supply or instrument, any case, keeps real drugs and longer words', () => {
     const text = 'Closed with 4-0 VICRYL and Steri-Strips; Bovie cautery; Gelfoam, then Floseal; Marcaine; vicrylate gel.';
-    const doc = createDoc(text);
-    const ents = ['4-0 VICRYL', 'Steri-Strips', 'Bovie', 'Gelfoam', 'Floseal', 'Marcaine', 'vicrylate gel'].map((s) => {
-      const start = text.indexOf(s);
-      return makeEntity(doc, { start, end: start + s.length }, 'DRUG', 0.9);
-    });
+    const ents = entities(['4-0 VICRYL', 'Steri-Strips', 'Bovie', 'Gelfoam', 'Floseal', 'Marcaine', 'vicrylate gel'].map((s) => [s, 'DRUG'] as const), text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['Floseal', 'Marcaine', 'vicrylate gel']);
-    const procedure = makeEntity(doc, { start: text.indexOf('Bovie'), end: text.indexOf('Bovie') + 13 }, 'PROCEDURE', 0.9);
-    assert.equal(dropNonMentions(text, [procedure]).length, 1, 'only DRUG');
+    assert.equal(dropNonMentions(text, entities([['Bovie cautery', 'PROCEDURE']], text)).length, 1, 'only DRUG');
   });
   it('drops GENE inside spinal level ranges and listed heart sounds, not single symbols', () => {
     const text = 'Disc bulge at C5-C6 and L5-S1; S1 and S2 normal, no S3 or S4; C5 deficiency; S1 protein.';
@@ -67,38 +63,22 @@ describe('non-mention rules', () => {
   });
   it("drops a person's name after a title, keeps an eponym that reaches past it", () => {
     const text = "Seen by Dr. Kaczander; Murphy's sign; Mr. Smith's pain.";
-    const doc = createDoc(text);
-    const ents = ([['Kaczander', 'DRUG'], ["Murphy's sign", 'LAB_TEST'], ['Smith', 'DISEASE'], ['pain', 'DISEASE']] as const).map(([s, type]) => {
-      const start = text.indexOf(s);
-      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
-    });
+    const ents = entities([['Kaczander', 'DRUG'], ["Murphy's sign", 'LAB_TEST'], ['Smith', 'DISEASE'], ['pain', 'DISEASE']] as const, text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ["Murphy's sign", 'pain']);
   });
   it('drops a DISEASE that is only a word of a normal examination or an operative step, keeps longer spans and other types', () => {
     const text = 'Alert and oriented; abdomen soft; hemostasis was obtained; soft tissue mass; Hemostasis LAB.';
-    const doc = createDoc(text);
-    const ents = ([['Alert', 'DISEASE'], ['oriented', 'DISEASE'], ['soft', 'DISEASE'], ['hemostasis', 'DISEASE'], ['soft tissue mass', 'DISEASE'], ['Hemostasis', 'PROCEDURE']] as const).map(([s, type]) => {
-      const start = text.indexOf(s);
-      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
-    });
+    const ents = entities([['Alert', 'DISEASE'], ['oriented', 'DISEASE'], ['soft', 'DISEASE'], ['hemostasis', 'DISEASE'], ['soft tissue mass', 'DISEASE'], ['Hemostasis', 'PROCEDURE']] as const, text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:soft tissue mass', 'PROCEDURE:Hemostasis']);
   });
   it('drops a DISEASE that is only the word contraindicated/contraindication, keeps other types and longer spans', () => {
     const text = 'Aspirin is contraindicated due to bleeding; Contraindications to MRI; absolute contraindication.';
-    const doc = createDoc(text);
-    const ents = ([['contraindicated', 'DISEASE'], ['bleeding', 'DISEASE'], ['Contraindications to MRI', 'DISEASE'], ['absolute contraindication', 'DISEASE'], ['contraindicated', 'LAB_VALUE']] as const).map(([s, type]) => {
-      const start = text.indexOf(s);
-      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
-    });
+    const ents = entities([['contraindicated', 'DISEASE'], ['bleeding', 'DISEASE'], ['Contraindications to MRI', 'DISEASE'], ['absolute contraindication', 'DISEASE'], ['contraindicated', 'LAB_VALUE']] as const, text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:bleeding', 'DISEASE:Contraindications to MRI', 'LAB_VALUE:contraindicated']);
   });
   it('drops a side on its own ("Right", "left", "bilaterally"), keeps the spans it is part of', () => {
     const text = 'Right olecranon bursitis; left total knee arthroplasty; swelling bilaterally; Bright red blood.';
-    const doc = createDoc(text);
-    const ents = ([['Right', 'DISEASE'], ['olecranon bursitis', 'DISEASE'], ['left', 'ANATOMY'], ['left total knee arthroplasty', 'PROCEDURE'], ['bilaterally', 'PROCEDURE'], ['Bright red blood', 'DISEASE']] as const).map(([s, type]) => {
-      const start = text.indexOf(s);
-      return makeEntity(doc, { start, end: start + s.length }, type, 0.9);
-    });
+    const ents = entities([['Right', 'DISEASE'], ['olecranon bursitis', 'DISEASE'], ['left', 'ANATOMY'], ['left total knee arthroplasty', 'PROCEDURE'], ['bilaterally', 'PROCEDURE'], ['Bright red blood', 'DISEASE']] as const, text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['olecranon bursitis', 'left total knee arthroplasty', 'Bright red blood']);
   });
   it('rules are data: custom rules, unknown types refused', () => {

@@ -62,12 +62,16 @@ test('adjacent entities of one type split by a single space are merged; a comma 
   assert.ok(Math.abs(merged[0]!.confidence - (0.6 * 11 + 1 * 8) / 19) < 1e-9, 'confidence is the mean over the characters of the parts');
 });
 
+/** The text a span fix gives for the first occurrence of `a` in `text` (from `from`). */
+function fixed(fix: (text: string, span: { start: number; end: number }) => { start: number; end: number }, text: string, a: string, from = 0): string {
+  const start = text.indexOf(a, from);
+  const s = fix(text, { start, end: start + a.length });
+  return text.slice(s.start, s.end);
+}
+
 test('a dangling conjunction or opening punctuation is cut from the end of an entity', () => {
   const text = 'squamous cell papilloma and Li/ x';
-  const cut = (a: string) => {
-    const s = trimDangling(text, { start: text.indexOf(a), end: text.indexOf(a) + a.length });
-    return text.slice(s.start, s.end);
-  };
+  const cut = (a: string) => fixed(trimDangling, text, a);
   assert.equal(cut('squamous cell papilloma and'), 'squamous cell papilloma', 'trailing conjunction cut');
   assert.equal(cut('Li/'), 'Li', 'trailing slash cut');
   assert.equal(cut('papilloma'), 'papilloma', 'nothing to cut');
@@ -76,10 +80,7 @@ test('a dangling conjunction or opening punctuation is cut from the end of an en
 
 test('a number that ends right before a % sign takes it', () => {
   const text = 'Using 1% lidocaine and 2 %, about 5';
-  const grow = (a: string) => {
-    const s = withPercent(text, { start: text.indexOf(a), end: text.indexOf(a) + a.length });
-    return text.slice(s.start, s.end);
-  };
+  const grow = (a: string) => fixed(withPercent, text, a);
   assert.equal(grow('1'), '1%');
   assert.equal(grow('1%'), '1%', 'already there');
   assert.equal(grow('2'), '2', 'a space before the sign: left alone');
@@ -88,11 +89,7 @@ test('a number that ends right before a % sign takes it', () => {
 
 test('an amount never starts or ends inside a number', () => {
   const text = 'with 0.25% Marcaine, INR 3.8. Creatinine 1,250 and 12.5 mL; days 2, 3';
-  const grow = (a: string, from = 0) => {
-    const start = text.indexOf(a, from);
-    const s = wholeNumber(text, { start, end: start + a.length });
-    return text.slice(s.start, s.end);
-  };
+  const grow = (a: string, from = 0) => fixed(wholeNumber, text, a, from);
   assert.equal(grow('0'), '0.25', 'stopped before the decimal point');
   assert.equal(grow('0.'), '0.25', 'stopped after the decimal point');
   assert.equal(grow('25'), '0.25', 'started after the decimal point');
@@ -107,11 +104,7 @@ test('an amount never starts or ends inside a number', () => {
 
 test('a name drops the part of a number it cut', () => {
   const text = 'INR 3.8 and factor 8 and CD 34.5';
-  const cut = (a: string) => {
-    const start = text.indexOf(a);
-    const s = withoutCutNumber(text, { start, end: start + a.length });
-    return text.slice(s.start, s.end);
-  };
+  const cut = (a: string) => fixed(withoutCutNumber, text, a);
   assert.equal(cut('INR 3'), 'INR');
   assert.equal(cut('INR 3.8'), 'INR 3.8', 'a whole number stays (the model\'s choice)');
   assert.equal(cut('factor 8'), 'factor 8', 'not cut');
@@ -120,11 +113,7 @@ test('a name drops the part of a number it cut', () => {
 
 test('a dose that ends inside a dotted abbreviation runs to its end', () => {
   const text = 'Clonidine 0.2 mg p.o. b.i.d., 10 mg q.da, 5 mg b.i.d';
-  const grow = (a: string, from = 0) => {
-    const start = text.indexOf(a, from);
-    const s = withDottedAbbreviation(text, { start, end: start + a.length });
-    return text.slice(s.start, s.end);
-  };
+  const grow = (a: string, from = 0) => fixed(withDottedAbbreviation, text, a, from);
   assert.equal(grow('0.2 mg p'), '0.2 mg p.o.');
   assert.equal(grow('0.2 mg p.o. b.i'), '0.2 mg p.o. b.i.d.');
   assert.equal(grow('0.2 mg'), '0.2 mg', 'ends after a digit: left alone');

@@ -22,8 +22,8 @@ import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
 import { LINKABLE_TYPES } from './linker.js';
 import retypeJson from './rules/retype.json' with { type: 'json' };
-import { namesConcept } from './targets.js';
-import type { NameRule } from './targets.js';
+import { compileNameRule, namesConcept } from './names.js';
+import type { NameRule } from './names.js';
 
 /** An entity of `from` that names no concept of its type but one of `to` (rule's `type`) takes `to` (rules/retype.json). */
 interface RetypeRule extends NameRule {
@@ -31,8 +31,8 @@ interface RetypeRule extends NameRule {
 }
 
 const RETYPE: RetypeRule[] = retypeJson.rules.map((r) => {
-  if (!isEntityType(r.from) || !isEntityType(r.to)) throw new Error(`retype rule: unknown entity type in ${JSON.stringify([r.from, r.to])}`);
-  return { from: r.from, type: r.to, methods: new Set(r.methods), minScore: r.min_score, codes: r.codes };
+  if (!isEntityType(r.from)) throw new Error(`retype rule: unknown entity type ${JSON.stringify(r.from)}`);
+  return { ...compileNameRule({ ...r, type: r.to }, 'retype rule'), from: r.from };
 });
 
 function validate(check: LexiconCheck): LexiconCheck {

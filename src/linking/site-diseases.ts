@@ -12,8 +12,8 @@ import type { Doc, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
 import rulesJson from './rules/site-diseases.json' with { type: 'json' };
-import { namesConcept } from './targets.js';
-import type { NameRule } from './targets.js';
+import { compileNameRule, namesConcept } from './names.js';
+import type { NameRule } from './names.js';
 
 export interface SiteRule extends NameRule {
   siteType: EntityType;
@@ -21,8 +21,8 @@ export interface SiteRule extends NameRule {
 }
 
 function compile(r: typeof rulesJson): SiteRule {
-  if (!isEntityType(r.type) || !isEntityType(r.site_type)) throw new Error(`site-diseases rule: unknown entity type in ${JSON.stringify([r.type, r.site_type])}`);
-  return { type: r.type, siteType: r.site_type, methods: new Set(r.methods), minScore: r.min_score, codes: r.codes, gap: new RegExp(r.gap) };
+  if (!isEntityType(r.site_type)) throw new Error(`site-diseases rule: unknown entity type ${JSON.stringify(r.site_type)}`);
+  return { ...compileNameRule(r, 'site-diseases rule'), siteType: r.site_type, gap: new RegExp(r.gap) };
 }
 
 const DEFAULT_RULE = compile(rulesJson);

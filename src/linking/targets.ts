@@ -11,20 +11,15 @@
 import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
 import { makeEntity, renumberEntities, spansOverlap } from '../core/doc.js';
-import type { Doc, Entity, EntityType, Span } from '../core/types.js';
-import { isEntityType } from '../core/types.js';
+import type { Doc, Entity, Span } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
-import type { LinkContext, Linker } from './linker.js';
+import { ABBREVIATION, compileNameRule, namesConcept } from './names.js';
+import type { NameRule, NameRuleJson } from './names.js';
 import { isGenericWord, isStopWord } from './normalize.js';
 import rulesJson from './rules/targets.json' with { type: 'json' };
 
-export interface TargetRuleJson {
-  type: string;
+export interface TargetRuleJson extends NameRuleJson {
   sections: string[];
-  methods: string[];
-  min_score: number;
-  codes: string[];
-  abbreviations?: string[];
   max_words: number;
   /** Only the first this many characters of a section are read (a longer one is usually a heading followed by the rest of the note). */
   max_chars: number;
@@ -32,34 +27,21 @@ export interface TargetRuleJson {
   why?: string;
 }
 
-export interface TargetRule {
-  type: EntityType;
+export interface TargetRule extends NameRule {
   sections: ReadonlySet<string>;
-  methods: ReadonlySet<string>;
-  abbreviations: ReadonlySet<string>;
-  minScore: number;
-  /** A concept qualifies when it has one of these code systems. */
-  codes: string[];
   maxWords: number;
   maxChars: number;
   confidence: number;
 }
 
 export function compileTargetRules(rules: readonly TargetRuleJson[]): TargetRule[] {
-  return rules.map((r) => {
-    if (!isEntityType(r.type)) throw new Error(`target rule: unknown entity type ${JSON.stringify(r.type)}`);
-    return {
-      type: r.type,
-      sections: new Set(r.sections),
-      methods: new Set(r.methods),
-      abbreviations: new Set(r.abbreviations ?? []),
-      minScore: r.min_score,
-      codes: r.codes,
-      maxWords: r.max_words,
-      maxChars: r.max_chars,
-      confidence: r.confidence,
-    };
-  });
+  return rules.map((r) => ({
+    ...compileNameRule(r, 'target rule'),
+    sections: new Set(r.sections),
+    maxWords: r.max_words,
+    maxChars: r.max_chars,
+    confidence: r.confidence,
+  }));
 }
 
 const DEFAULT_RULES = compileTargetRules((rulesJson as { targets: TargetRuleJson[] }).targets);
@@ -68,26 +50,6 @@ const DEFAULT_RULES = compileTargetRules((rulesJson as { targets: TargetRuleJson
 const WORD = /[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*/g;
 /** A run never crosses punctuation that ends a phrase. */
 const BREAK = /[.,;:()[\]/\n]/;
-const ABBREVIATION = /^[A-Z]{2,5}$/;
-
-/** What makes a text a name of a concept: its type, the linker methods and least score, the code systems of which it needs one. */
-export type NameRule = Pick<TargetRule, 'type' | 'methods' | 'minScore' | 'codes'> & { abbreviations?: ReadonlySet<string> };
-
-/**
- * The text is a name of a concept of the rule's type that has one of the rule's codes (a disease of MONDO, DOID or
- * MeSH, not an HPO qualifier such as "Chronic" or "Healthy"), by one of its methods; an all-capital abbreviation
- * also by the rule's abbreviation methods.
- */
-export function namesConcept(linker: Linker, ctx: LinkContext, text: string, rule: NameRule): boolean {
-  const abbreviation = ABBREVIATION.test(text);
-  // names only: no near-miss search (Infinity), which would cost a trigram search per failed run
-  return linker.candidates(text, rule.type, ctx, Infinity).some((c) => {
-    const ok = (rule.methods.has(c.method) && c.score >= rule.minScore) || (abbreviation && (rule.abbreviations?.has(c.method) ?? false));
-    if (!ok) return false;
-    const r = linker.result(c);
-    return r.type === rule.type && rule.codes.some((k) => r.xrefs[k]?.length);
-  });
-}
 
 export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, lexiconDir?: string): Component {
   return {
