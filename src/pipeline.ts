@@ -16,14 +16,14 @@ export type { PipelineOptions, RunOptions };
 export const DEFAULT_MAX_TEXT_LENGTH = 1_000_000;
 
 /** Default order; names not registered in this build are skipped. */
-export const DEFAULT_COMPONENTS = ['sentences', 'sections', 'ner', 'heading-filter', 'lexicon-check', 'site-diseases', 'targets', 'linker', 'context', 'relations'] as const;
+export const DEFAULT_COMPONENTS = ['sentences', 'sections', 'ner', 'heading-filter', 'lexicon-check', 'site-diseases', 'dose-drugs', 'targets', 'linker', 'context', 'relations'] as const;
 
 /**
  * The components that make the entities (what evals score): sections, the model, the removal of its entities
- * inside label headings, the lexicon check of its unsure entities, sites joined to the diseases after them, and
- * lexicon targets in history sections.
+ * inside label headings, the lexicon check of its unsure entities, sites joined to the diseases after them, drug
+ * names beside doses, and lexicon targets in history sections.
  */
-export const NER_STEPS = ['sections', 'ner', 'heading-filter', 'lexicon-check', 'site-diseases', 'targets'] as const;
+export const NER_STEPS = ['sections', 'ner', 'heading-filter', 'lexicon-check', 'site-diseases', 'dose-drugs', 'targets'] as const;
 
 /** Preferred first: the 4-layer student is as accurate as the 6-layer model on dev (−0.08 F1) and about 1.4× faster. */
 const DEFAULT_MODEL_PREFERENCE = ['ner-minilm-l4', 'ner-minilm', 'baseline'];

@@ -8,3 +8,4 @@ import './linking/index.js';
 import './linking/check.js';
 import './linking/targets.js';
 import './linking/site-diseases.js';
+import './linking/dose-drugs.js';

@@ -31,6 +31,11 @@ describe('non-mention rules', () => {
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['Floseal', 'Marcaine', 'vicrylate gel']);
     assert.equal(dropNonMentions(text, entities([['Bovie cautery', 'PROCEDURE']], text)).length, 1, 'only DRUG');
   });
+  it('drops an instrument, supply or hospital unit of any type, keeps longer spans that hold one', () => {
+    const text = 'The trocar was placed; sponge and needle counts were correct; tourniquet time 40 minutes; 4 x 4\'s; taken to the PACU.';
+    const ents = entities([['trocar', 'GENE'], ['sponge', 'LAB_TEST'], ['needle counts', 'LAB_TEST'], ['tourniquet time', 'LAB_TEST'], ['4 x 4', 'DOSAGE'], ['PACU', 'DRUG'], ['40 minutes', 'DURATION']], text);
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['tourniquet time', '40 minutes']);
+  });
   it('drops GENE inside spinal level ranges and listed heart sounds, not single symbols', () => {
     const text = 'Disc bulge at C5-C6 and L5-S1; S1 and S2 normal, no S3 or S4; C5 deficiency; S1 protein.';
     const doc = createDoc(text);

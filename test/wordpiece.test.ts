@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WordPieceTokenizer } from '../src/text/wordpiece.js';
-import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, wholeNumber, withDottedAbbreviation, withoutCutNumber, withPercent } from '../src/ner/onnx/index.js';
+import { decodeBio, makeWindows, mergeAdjacent, resolveCrossTypeClashes, trimDangling, wholeNumber, withDottedAbbreviation, withoutCutNumber, withPercent, withTimeUnit } from '../src/ner/onnx/index.js';
 import type { Entity } from '../src/core/types.js';
 import { codePointToUtf16 } from '../src/io/common.js';
 
@@ -119,6 +119,12 @@ test('a dose that ends inside a dotted abbreviation runs to its end', () => {
   assert.equal(grow('0.2 mg'), '0.2 mg', 'ends after a digit: left alone');
   assert.equal(grow('10 mg q'), '10 mg q', 'q.da is not an abbreviation of single letters');
   assert.equal(grow('5 mg b', 40), '5 mg b.i.d', 'the text may end before the last dot');
+  assert.equal(grow('0.2 mg p.o. b.'), '0.2 mg p.o. b.i.d.', 'ended after a dot');
+  assert.equal(grow('5 mg b.i', 40), '5 mg b.i.d');
+  assert.equal(grow('10 mg q.', 30), '10 mg q.', 'still not q.da');
+  const end = 'Take 1 q.4-6h. Gauze 4 x 4\'s.';
+  assert.equal(fixed(withDottedAbbreviation, end, '1 q.4-6h'), '1 q.4-6h', 'the "h." of "4-6h." is no word of its own: the dot ends the sentence');
+  assert.equal(fixed(withDottedAbbreviation, end, '4 x 4\'s'), '4 x 4\'s');
 });
 
 test('types clash on one span or on crossing spans, not when nested; a type that wins keeps the span whatever the confidences', () => {
@@ -137,4 +143,16 @@ test('types clash on one span or on crossing spans, not when nested; a type that
   // a clash left to the lexicon: the surer type keeps the span and names the other
   const [first] = resolveCrossTypeClashes(ents.map((e) => ({ ...e })), {}, { ANATOMY: ['DISEASE'] });
   assert.deepEqual([first!.type, first!.attributes], ['ANATOMY', { alt_type: 'DISEASE', alt_confidence: 0.94 }]);
+});
+
+test('a duration that ends on its count takes its time unit', () => {
+  const text = 'Return in two weeks; 7 to 10 days; a 10-day course; for several minutes; 3 mg; two patients; 5 years.';
+  const grow = (a: string) => fixed(withTimeUnit, text, a);
+  assert.equal(grow('two'), 'two weeks');
+  assert.equal(grow('7'), '7 to 10 days', 'a range');
+  assert.equal(grow('10-'), '10-day');
+  assert.equal(grow('several'), 'several minutes');
+  assert.equal(grow('3'), '3', 'no unit of time after it');
+  assert.equal(grow('two patients'), 'two patients', 'does not end on a count');
+  assert.equal(grow('5 years'), '5 years', 'complete already');
 });

@@ -1,5 +1,5 @@
 /**
- * Whether a text is a name of a concept of a type, by the lexicon alone: the lookup that the `targets`,
+ * Whether a text is a name of a concept of a type, by the lexicon alone: the lookup that the `targets`, `dose-drugs`,
  * `site-diseases` and `lexicon-check` (retype) steps share. Names only, no near-miss search.
  */
 import type { EntityType } from '../core/types.js';
