@@ -4,11 +4,11 @@
  */
 import { components } from './core/component.js';
 import type { Component, PipelineOptions, RunOptions } from './core/component.js';
-import { createDoc, toResult } from './core/doc.js';
+import { createDoc, renumberEntities, toResult } from './core/doc.js';
 import { MedicalNerError } from './core/errors.js';
-import type { Doc, ExtractionResult } from './core/types.js';
+import type { Doc, EntityType, ExtractionResult } from './core/types.js';
 import { prefetchLexicon } from './linking/index.js';
-import { nerComponent, nerModels, type NerModel } from './ner/model.js';
+import { nerComponent, nerModels, type NerComponent, type NerModel } from './ner/model.js';
 import './register.js';
 
 export type { PipelineOptions, RunOptions };
@@ -36,11 +36,16 @@ export class Pipeline {
   /** Wall time spent in each component since the pipeline was built (ms), for the bench's time shares. */
   readonly componentMs = new Map<string, number>();
 
+  /** Index of the last step that reads types the caller may not have asked for (Component.needsTypes); -1 if none. */
+  private readonly lastHelperStep: number;
+
   constructor(
     readonly modelName: string,
     readonly steps: readonly Component[],
     readonly maxTextLength: number,
-  ) {}
+  ) {
+    this.lastHelperStep = steps.reduce((last, s, i) => (s.needsTypes?.length ? i : last), -1);
+  }
 
   /** Run every component over the text and return the Doc. */
   async run(text: string, options: RunOptions = {}, id?: string): Promise<Doc> {
@@ -53,9 +58,10 @@ export class Pipeline {
     }
     const doc = createDoc(text, id);
     if (text.trim() === '') return doc;
-    for (const step of this.steps) {
+    for (const [i, step] of this.steps.entries()) {
       const t0 = performance.now();
       await step.process(doc, options);
+      if (i === this.lastHelperStep && options.entityTypes) keepRequestedTypes(doc, options.entityTypes);
       this.componentMs.set(step.name, (this.componentMs.get(step.name) ?? 0) + performance.now() - t0);
     }
     return doc;
@@ -80,6 +86,16 @@ export class Pipeline {
   }
 }
 
+/** Drops the entities of types the caller did not ask for (the helpers of Component.needsTypes) and their relations. */
+function keepRequestedTypes(doc: Doc, types: readonly EntityType[]): void {
+  const keep = new Set(types);
+  const gone = new Set(doc.entities.filter((e) => !keep.has(e.type)).map((e) => e.id));
+  if (!gone.size) return;
+  doc.entities = doc.entities.filter((e) => !gone.has(e.id));
+  doc.relations = doc.relations.filter((r) => !gone.has(r.subject) && !gone.has(r.object));
+  renumberEntities(doc);
+}
+
 export async function pipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const modelName = options.model ?? defaultModelName();
   const names = options.components ?? DEFAULT_COMPONENTS.filter((n) => n === 'ner' || components.has(n));
@@ -97,5 +113,7 @@ export async function pipeline(options: PipelineOptions = {}): Promise<Pipeline>
     } else steps.push(await components.create(name, stepOptions));
   }
   if (ner && steps.some((s) => s.usesTokenStates)) ner.keepTokenStates = true;
+  const nerStep = steps.find((s) => s.name === 'ner') as NerComponent | undefined;
+  if (nerStep) nerStep.helperTypes = new Set(steps.slice(steps.indexOf(nerStep) + 1).flatMap((s) => s.needsTypes ?? []));
   return new Pipeline(modelName, steps, options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH);
 }

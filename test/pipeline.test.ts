@@ -1,6 +1,7 @@
 /** The library entry point: pipeline(options).extract/run, with the always-available baseline model. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createDoc } from '../src/core/doc.js';
 import { assertConsistent, MedicalNerError, pipeline, validateResult } from '../src/index.js';
 
 const NOTE =
@@ -40,5 +41,31 @@ test('odd Unicode keeps offsets exact: astral characters, combining marks, lone 
   const doc = await p.run(text);
   assertConsistent(doc);
   assert.ok(doc.entities.some((e) => e.text === 'aspirin'));
+  await p.dispose();
+});
+
+test('steps that read unrequested types (site-diseases: ANATOMY, dose-drugs: DOSAGE) get them; the output keeps the requested types', async () => {
+  const p = await pipeline({});
+  const text = 'Chest x-ray showed mild pulmonary edema and a bladder tumor.\r\nGiven Versed 2 mg IV and fentanyl 50 mcg; no hepatitis.';
+  const show = (d: { entities: { type: string; text: string }[] }) => d.entities.map((e) => `${e.type}:${e.text}`);
+  const all = await p.run(text);
+  const asked = await p.run(text, { entityTypes: ['DISEASE', 'DRUG'] });
+  assert.ok(show(asked).includes('DISEASE:pulmonary edema') && show(asked).includes('DRUG:Versed'), show(asked).join(' | '));
+  assert.deepEqual(show(asked), show(all).filter((s) => s.startsWith('DISEASE:') || s.startsWith('DRUG:')), 'as in the full call, filtered');
+  assert.deepEqual(asked.entities.map((e) => e.id), asked.entities.map((_, i) => `T${i + 1}`));
+  for (const r of asked.relations) assert.ok(asked.entities.some((e) => e.id === r.subject) && asked.entities.some((e) => e.id === r.object));
+  // the helpers change no requested entity of the model: the ner step with and without them
+  const ner = p.steps.find((s) => s.name === 'ner') as import('../src/ner/model.js').NerComponent;
+  const helpers = ner.helperTypes;
+  assert.deepEqual([...helpers].sort(), ['ANATOMY', 'DOSAGE']);
+  const nerOnly = async () => {
+    const doc = createDoc(text);
+    await ner.process(doc, { entityTypes: ['DISEASE', 'DRUG'] });
+    return show(doc).filter((s) => s.startsWith('DISEASE:') || s.startsWith('DRUG:'));
+  };
+  const withHelpers = await nerOnly();
+  ner.helperTypes = new Set();
+  assert.deepEqual(await nerOnly(), withHelpers);
+  ner.helperTypes = helpers;
   await p.dispose();
 });

@@ -30,6 +30,11 @@ export interface Component {
   dispose?(): void | Promise<void>;
   /** Reads the NER encoder's piece vectors (core/token-states.ts): the pipeline asks its NER model to keep them. */
   readonly usesTokenStates?: boolean;
+  /**
+   * Entity types the step reads even when the caller did not ask for them (`site-diseases` reads ANATOMY): the NER
+   * model decodes them apart from the requested types, and the pipeline removes them after the last such step.
+   */
+  readonly needsTypes?: readonly EntityType[];
 }
 
 /** Options given when a pipeline is built (once), as opposed to RunOptions (per call). */

@@ -17,7 +17,7 @@ import { components } from '../core/component.js';
 import type { Component, LexiconCheck, PipelineOptions, RunOptions } from '../core/component.js';
 import { renumberEntities } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
-import type { Doc, EntityType } from '../core/types.js';
+import type { Doc, Entity, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
 import { getLinker, lexiconLoaded } from './index.js';
 import { LINKABLE_TYPES } from './linker.js';
@@ -64,14 +64,16 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
         }
         e.attributes = rest;
       }
+      const retyped = new Set<Entity>();
       for (const e of doc.entities) {
         const rule = RETYPE.find((r) => r.from === e.type);
         // the name lookup first: it is cheap, and few entities pass it; linking as its own type may search near misses
         if (!rule || !namesConcept(linker, (ctx ??= linker.context(doc.text)), e.text, rule) || linker.linkIfSure(e.text, e.type, ctx) !== null) continue;
         e.type = rule.type; // dropped below when the type was not asked for
+        retyped.add(e);
       }
       const kept = doc.entities.filter((e) => {
-        if (options.entityTypes && !options.entityTypes.includes(e.type)) return false;
+        if (retyped.has(e) && options.entityTypes && !options.entityTypes.includes(e.type)) return false;
         const min = mins[e.type];
         if (min === undefined || e.confidence >= min) return true;
         return linker.linkIfSure(e.text, e.type, (ctx ??= linker.context(doc.text))) !== null;

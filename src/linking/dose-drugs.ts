@@ -73,6 +73,7 @@ function runs(text: string, at: number, before: boolean, maxWords: number): Span
 export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir?: string): Component {
   return {
     name: 'dose-drugs',
+    needsTypes: [rule.doseType],
     async process(doc: Doc, options: RunOptions) {
       if (options.entityTypes && !options.entityTypes.includes(rule.type)) return;
       const doses = doc.entities.filter((e) => e.type === rule.doseType);
@@ -92,18 +93,21 @@ export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir
         if (hit.some((e) => e.type === rule.type || e.start < span.start || e.end > span.end)) return false;
         return namesConcept(linker, (ctx ??= linker.context(doc.text)), text, rule);
       };
+      /** The run becomes a DRUG; the entities it covers (but `dose`) give way. */
+      const add = (span: Span, dose?: Entity) => {
+        doc.entities = doc.entities.filter((e) => e === dose || !spansOverlap(e, span));
+        doc.entities.push(makeEntity(doc, span, rule.type, rule.confidence, { attributes: { source: 'dose-drugs' } }));
+        changed = true;
+      };
       for (const dose of doses) {
         // the model sometimes takes the name into the dose ("Minipress 2 mg daily"): the name leaves it
         const lead = LEADING_NAME.exec(dose.text);
         if (lead && lead[1]!.split(' ').length <= rule.maxWords) {
           const span = { start: dose.start, end: dose.start + lead[1]!.length };
           if (good(span, dose)) {
-            const gone = new Set<Entity>(doc.entities.filter((e) => e !== dose && spansOverlap(e, span)));
-            doc.entities = doc.entities.filter((e) => !gone.has(e));
-            doc.entities.push(makeEntity(doc, span, rule.type, rule.confidence, { attributes: { source: 'dose-drugs' } }));
+            add(span, dose);
             dose.start += lead[0].length;
             dose.text = doc.text.slice(dose.start, dose.end);
-            changed = true;
             continue;
           }
         }
@@ -112,10 +116,7 @@ export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir
           for (const span of runs(doc.text, at, before, rule.maxWords)) {
             const gap = before ? doc.text.slice(span.end, dose.start) : doc.text.slice(dose.end, span.start);
             if (!(before ? rule.before : rule.after).test(gap) || !good(span)) continue;
-            const gone = new Set<Entity>(doc.entities.filter((e) => spansOverlap(e, span)));
-            doc.entities = doc.entities.filter((e) => !gone.has(e));
-            doc.entities.push(makeEntity(doc, span, rule.type, rule.confidence, { attributes: { source: 'dose-drugs' } }));
-            changed = true;
+            add(span);
             break;
           }
         }

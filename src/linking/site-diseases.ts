@@ -30,6 +30,7 @@ const DEFAULT_RULE = compile(rulesJson);
 export function siteDiseasesComponent(rule: SiteRule = DEFAULT_RULE, lexiconDir?: string): Component {
   return {
     name: 'site-diseases',
+    needsTypes: [rule.siteType],
     async process(doc: Doc) {
       const sites = doc.entities.filter((e) => e.type === rule.siteType);
       if (!sites.length || !doc.entities.some((e) => e.type === rule.type)) return;

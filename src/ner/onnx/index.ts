@@ -123,21 +123,25 @@ export class OnnxNerModel implements NerModel {
     return new OnnxNerModel(config.name, session, tokenizer, config, options, head);
   }
 
-  async predict(doc: Doc, types: ReadonlySet<EntityType>): Promise<Entity[]> {
-    const wanted = this.config.types.map((t, i) => [t, i] as const).filter(([t]) => isEntityType(t) && types.has(t));
-    if (wanted.length === 0) return [];
+  async predict(doc: Doc, types: ReadonlySet<EntityType>, helpers: ReadonlySet<EntityType> = new Set()): Promise<Entity[]> {
+    const heads = (set: ReadonlySet<EntityType>) => this.config.types.map((t, i) => [t, i] as const).filter(([t]) => isEntityType(t) && set.has(t));
+    const sets = [heads(types), heads(helpers)].filter((w) => w.length);
+    if (sets.length === 0) return [];
     const pieces = this.tokenizer.tokenize(doc.text);
     if (pieces.length === 0) return [];
     const { probs, states } = await this.run(pieces, this.keepTokenStates, true);
     if (states) setTokenStates(doc, states, () => this.giveBack(states.data));
     const nTypes = this.config.types.length;
-    const out: Entity[] = [];
-    for (const [type, ti] of wanted) {
-      for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, completeAmount(doc.text, type, x)))) {
-        out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.head ? `${this.name}:${this.head.name}` : this.name } }));
+    // one pass of the network; the requested and the helper types are decoded and their clashes resolved apart
+    return sets.flatMap((wanted) => {
+      const out: Entity[] = [];
+      for (const [type, ti] of wanted) {
+        for (const span of mergeAdjacent(doc.text, decodeBio(pieces, (p, tag) => probs[(p * nTypes + ti) * 3 + tag]!)).map((x) => trimDangling(doc.text, completeAmount(doc.text, type, x)))) {
+          out.push(makeEntity(doc, span, type as EntityType, span.confidence, { attributes: { source: this.head ? `${this.name}:${this.head.name}` : this.name } }));
+        }
       }
-    }
-    return resolveCrossTypeClashes(out, this.config.clash_wins ?? {}, this.config.clash_lexicon ?? {});
+      return resolveCrossTypeClashes(out, this.config.clash_wins ?? {}, this.config.clash_lexicon ?? {});
+    });
   }
 
   /** The encoder's vectors of a text's pieces (no decoding); undefined for a text without pieces. */
