@@ -57,6 +57,9 @@ test('dose-drugs: an entity of another type inside the name gives way; DRUG not 
   ]);
   await doseDrugsComponent().process(doc, {});
   assert.deepEqual(doc.entities.map((e) => [e.text, e.type]), [['Versed', 'DRUG'], ['2 mg', 'DOSAGE']]);
+  const word = docWith('the percentage of GnRH neurons', [['percentage', 'DOSAGE']]);
+  await doseDrugsComponent().process(word, {});
+  assert.deepEqual(word.entities.map((e) => e.text), ['percentage'], 'a "dose" with no number, count or form word has no drug');
   const other = docWith(text, [['2 mg', 'DOSAGE']]);
   await doseDrugsComponent().process(other, { entityTypes: ['DOSAGE'] });
   assert.deepEqual(other.entities.map((e) => e.text), ['2 mg']);

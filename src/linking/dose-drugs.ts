@@ -22,6 +22,7 @@ export interface DoseDrugRuleJson extends NameRuleJson {
   dose_type: string;
   max_words: number;
   shape: string;
+  dose_shape: string;
   before: string;
   after: string;
   confidence: number;
@@ -31,6 +32,7 @@ export interface DoseDrugRule extends NameRule {
   doseType: EntityType;
   maxWords: number;
   shape: RegExp;
+  doseShape: RegExp;
   before: RegExp;
   after: RegExp;
   confidence: number;
@@ -38,7 +40,7 @@ export interface DoseDrugRule extends NameRule {
 
 export function compileDoseDrugRule(r: DoseDrugRuleJson): DoseDrugRule {
   if (!isEntityType(r.dose_type)) throw new Error(`dose-drugs rule: unknown entity type ${JSON.stringify(r.dose_type)}`);
-  return { ...compileNameRule(r, 'dose-drugs rule'), doseType: r.dose_type, maxWords: r.max_words, shape: new RegExp(r.shape), before: new RegExp(r.before), after: new RegExp(r.after), confidence: r.confidence };
+  return { ...compileNameRule(r, 'dose-drugs rule'), doseType: r.dose_type, maxWords: r.max_words, shape: new RegExp(r.shape), doseShape: new RegExp(r.dose_shape), before: new RegExp(r.before), after: new RegExp(r.after), confidence: r.confidence };
 }
 
 const DEFAULT_RULE = compileDoseDrugRule(rulesJson);
@@ -76,7 +78,7 @@ export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir
     needsTypes: [rule.doseType],
     async process(doc: Doc, options: RunOptions) {
       if (options.entityTypes && !options.entityTypes.includes(rule.type)) return;
-      const doses = doc.entities.filter((e) => e.type === rule.doseType);
+      const doses = doc.entities.filter((e) => e.type === rule.doseType && rule.doseShape.test(e.text));
       if (!doses.length) return;
       await lexiconLoaded(lexiconDir);
       const linker = getLinker(lexiconDir);
