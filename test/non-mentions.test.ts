@@ -22,14 +22,17 @@ describe('non-mention rules', () => {
     assert.deepEqual(dropNonMentions(TEXT, ents).map((e) => e.text), ['500 mg', '0-0-3-0']);
     const part = entities([['4', 'DOSAGE']]); // the model's "4" of "4-0"
     assert.equal(dropNonMentions(TEXT, part).length, 0);
-    const value = entities([['4-0 Vicryl', 'LAB_VALUE']]); // an entity reaching past the size is not inside it
+    const value = entities([['10-0 nylon', 'LAB_VALUE']]); // an entity reaching past the size is not inside it
     assert.equal(dropNonMentions(TEXT, value).length, 1);
   });
   it('drops DRUG inside the name of a surgical supply or instrument, any case, keeps real drugs and longer words', () => {
     const text = 'Closed with 4-0 VICRYL and Steri-Strips; Bovie cautery; Gelfoam, then Floseal; Marcaine; vicrylate gel.';
     const ents = entities(['4-0 VICRYL', 'Steri-Strips', 'Bovie', 'Gelfoam', 'Floseal', 'Marcaine', 'vicrylate gel'].map((s) => [s, 'DRUG'] as const), text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => e.text), ['Floseal', 'Marcaine', 'vicrylate gel']);
-    assert.equal(dropNonMentions(text, entities([['Bovie cautery', 'PROCEDURE']], text)).length, 1, 'only DRUG');
+    assert.equal(dropNonMentions(text, entities([['Bovie cautery', 'PROCEDURE']], text)).length, 1, 'not PROCEDURE: "Bovie electrocautery" is the operative step');
+    assert.equal(dropNonMentions(text, entities([['Bovie', 'ANATOMY'], ['Gelfoam', 'GENE']], text)).length, 0, 'nor ANATOMY or GENE');
+    const pendred = 'Pendred syndrome (PDS) with goitre.';
+    assert.equal(dropNonMentions(pendred, entities([['PDS', 'DISEASE']], pendred)).length, 1, 'PDS is also Pendred syndrome: DISEASE is not ruled');
   });
   it('drops an instrument, supply or hospital unit of any type, keeps longer spans that hold one', () => {
     const text = 'The trocar was placed; sponge and needle counts were correct; tourniquet time 40 minutes; 4 x 4\'s; taken to the PACU.';
