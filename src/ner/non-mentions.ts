@@ -2,8 +2,10 @@
  * Text that looks like an entity but never is one (rules/non-mentions.json): an entity of a rule's types lying
  * inside a match of its pattern is dropped: suture sizes ("4-0 Vicryl"), which the model tags as DOSAGE in
  * operative notes (about a third of 568 such sizes in 300 MTSamples notes); spinal level ranges and heart sounds
- * tagged GENE; dates tagged LAB_VALUE; surgical supplies and instruments ("Vicryl", "Steri-Strips", "Bovie") tagged DRUG; de-identification placeholders and names after a title ("Dr. ABCD"); "contraindicated" tagged DISEASE;
- * a side on its own ("Right" of "Right olecranon bursitis").
+ * tagged GENE; dates tagged LAB_VALUE; surgical supplies by brand ("Vicryl", "Steri-Strips", "Bovie") tagged DRUG, GENE,
+ * ANATOMY, …; instruments, supplies and hospital units ("scalpel", "trocar", "sponge and needle counts", "PACU") of
+ * any type; operative words tagged DISEASE ("hemostasis", "insufflated"); de-identification placeholders and names
+ * after a title ("Dr. ABCD"); "contraindicated" tagged DISEASE; a side on its own ("Right" of "Right olecranon bursitis").
  */
 import type { Entity, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
