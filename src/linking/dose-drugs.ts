@@ -46,9 +46,10 @@ export function compileDoseDrugRule(r: DoseDrugRuleJson): DoseDrugRule {
 const DEFAULT_RULE = compileDoseDrugRule(rulesJson);
 
 /** A word: letters or digits with inner hyphens ("Toprol-XL"), starting with a letter. */
-const WORD = /[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*/g;
+const WORD_SOURCE = '[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*';
+const WORD = new RegExp(WORD_SOURCE, 'g');
 /** Words at the start of a dose, before its first number ("Minipress 2 mg daily"). */
-const LEADING_NAME = /^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)*) (?=[0-9])/;
+const LEADING_NAME = new RegExp(`^(${WORD_SOURCE}(?: ${WORD_SOURCE})*) (?=[0-9])`);
 /** How far from a dose a name may start or end (max_words long words and the gap). */
 const REACH = 60;
 
