@@ -1,20 +1,8 @@
 /** The `dose-drugs` component: a drug name right before or after a dose becomes a DRUG when the lexicon names it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDoc, makeEntity, renumberEntities } from '../src/core/doc.js';
-import type { EntityType } from '../src/core/types.js';
 import { doseDrugsComponent } from '../src/linking/dose-drugs.js';
-
-function docWith(text: string, ents: [string, EntityType, number?][]) {
-  const doc = createDoc(text);
-  for (const [s, type, from] of ents) {
-    const start = text.indexOf(s, from ?? 0);
-    assert.ok(start >= 0, s);
-    doc.entities.push(makeEntity(doc, { start, end: start + s.length }, type, 0.9));
-  }
-  renumberEntities(doc);
-  return doc;
-}
+import { docWith } from './helpers/docs.js';
 
 test('dose-drugs: names before and after a dose become DRUG entities, other words do not', async () => {
   const text = '🩺 Given Versed 2 mg and 50 mcg of Fentanyl.\r\nXanax 0.5 q.4h, in 3 mg, with 10 mg daily, Lasix 40 mg; 3 months duration.';

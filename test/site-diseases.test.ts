@@ -1,20 +1,8 @@
 /** The `site-diseases` component: a site right before a disease word joins it when the two name one disease concept. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDoc, makeEntity, renumberEntities } from '../src/core/doc.js';
-import type { EntityType } from '../src/core/types.js';
 import { siteDiseasesComponent } from '../src/linking/site-diseases.js';
-
-function docWith(text: string, ents: [string, EntityType, number?][]) {
-  const doc = createDoc(text);
-  for (const [s, type, from] of ents) {
-    const start = text.indexOf(s, from ?? 0);
-    assert.ok(start >= 0, s);
-    doc.entities.push(makeEntity(doc, { start, end: start + s.length }, type, 0.9));
-  }
-  renumberEntities(doc);
-  return doc;
-}
+import { docWith } from './helpers/docs.js';
 
 test('site-diseases: "pulmonary" + "edema" become the DISEASE "pulmonary edema", the ANATOMY stays nested', async () => {
   const text = '🩺 Chest x-ray showed mild pulmonary edema.\r\nLeft edema of the ankle; lung abscess and liver   failure.';

@@ -1,0 +1,16 @@
+/** Test documents built from a text and the entities to place in it. */
+import assert from 'node:assert/strict';
+import { createDoc, makeEntity, renumberEntities } from '../../src/core/doc.js';
+import type { Doc, EntityType } from '../../src/core/types.js';
+
+/** A Doc with an entity (confidence 0.9) at the first occurrence of each text at or after `from`, numbered in text order. */
+export function docWith(text: string, ents: [string, EntityType, number?][]): Doc {
+  const doc = createDoc(text);
+  for (const [s, type, from] of ents) {
+    const start = text.indexOf(s, from ?? 0);
+    assert.ok(start >= 0, s);
+    doc.entities.push(makeEntity(doc, { start, end: start + s.length }, type, 0.9));
+  }
+  renumberEntities(doc);
+  return doc;
+}
