@@ -37,12 +37,15 @@ def export(model, path, opset=17):
         opset_version=opset, do_constant_folding=True, dynamo=False)
 
 
-def quantize(src, dst, per_channel=False, op_types=None):
+def quantize(src, dst, per_channel=False, op_types=None, reduce_range=False):
+    """Dynamic int8. reduce_range: 7-bit weights (-64..64), so that on x86 CPUs without VNNI the fast U8S8 kernels,
+    which add pairs of u8 x s8 products in 16 bits, cannot saturate (2 x 255 x 64 < 32768); such a model needs no
+    session.x64quantprecision (src/core/ort-session.ts)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     kw = {}
     if op_types:
         kw["op_types_to_quantize"] = op_types
-    quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=per_channel, **kw)
+    quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=per_channel, reduce_range=reduce_range, **kw)
 
 
 # 1-based layer whose output the relation heads read: the 4th of 6 (the heads scored better on it than on the

@@ -36,13 +36,9 @@ def dequant(inits, base):
     return (q - zp) * scale
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--onnx", default="models/ner-minilm/model.onnx")
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
-
-    m = onnx.load(args.onnx)
+def torch_from_onnx(path):
+    """The BertTagger whose fp32 weights are the exported file's dequantized ones."""
+    m = onnx.load(path)
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
     mm = matmul_bases(inits)
     cfg = Cfg(layers=(len(mm) - 1) // len(ROLES))  # 6 for ner-minilm, 4 for ner-minilm-l4
@@ -72,8 +68,8 @@ def main():
     ids = rng.integers(1000, cfg.vocab_size, size=(4, 64)).astype(np.int64)
     am = np.ones_like(ids)
     am[1, 40:] = 0
-    sess = ort.InferenceSession(args.onnx, providers=["CPUExecutionProvider"])
-    ref = sess.run(None, {"input_ids": ids, "attention_mask": am})[0]
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    ref = sess.run(["logits"], {"input_ids": ids, "attention_mask": am})[0]
     with torch.no_grad():
         out = model(torch.from_numpy(ids), torch.from_numpy(am)).numpy()
     mask = am.astype(bool)
@@ -81,6 +77,15 @@ def main():
     agree = (out.argmax(-1) == ref.argmax(-1))[mask].mean()
     print(f"max |logit diff| {diff:.4f}; tag agreement {agree:.4f}")
     assert agree > 0.98, "torch model does not reproduce the ONNX model"
+    return model, cfg
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--onnx", default="models/ner-minilm/model.onnx")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    model, cfg = torch_from_onnx(args.onnx)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "source": os.path.basename(args.onnx)}, args.out)
     print("wrote", args.out)

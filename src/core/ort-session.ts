@@ -4,9 +4,11 @@
  * `session.x64quantprecision`: the shipped models are int8 (s8 weights, u8 activations). On x86 CPUs without VNNI
  * (AVX2, or AVX-512 before VNNI) onnxruntime's U8S8 kernels add pairs of products in 16 bits, which can saturate,
  * so the same model gave other outputs there: on a 2-core AMD EPYC with AVX2, DDI relations with gold entities
- * scored 71.6 F1 instead of 72.8, JNLPBA NER 71.7 instead of 71.9. With the option onnxruntime converts the weights
- * to u8 and uses its exact U8U8 kernels on those CPUs only; on VNNI CPUs it changes nothing. It cost about 15 % of
- * the NER time on that AVX2 CPU.
+ * scored 71.6 F1 instead of 72.8, JNLPBA NER 71.7 instead of 71.9. With the option onnxruntime converts a weight
+ * matrix to u8 and runs its exact but slower U8U8 kernels, on x86 only, and only where a weight lies outside
+ * -64..64. The default NER model has 7-bit weights since 2026-12-03 (training/requantize_7bit.py): no pair sum can
+ * saturate, onnxruntime keeps the fast kernels, and its outputs are the same with the option or without. The other
+ * models (8-bit) still need it.
  */
 import type { InferenceSession } from 'onnxruntime-node';
 

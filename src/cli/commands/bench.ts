@@ -22,6 +22,17 @@ import { registerCommand } from '../command.js';
 /** Made by `python training/make_reference_bert.py`: BERT-base size (12 x 768), random weights, int8 like ours. */
 export const REFERENCE_MODEL = packagePath('bench', '.cache', 'bert-base-ref.int8.onnx');
 
+/**
+ * Weight precision of the reference, from make_reference_bert.py's bert-base-ref.json: 7 since 2026-12-03, as the
+ * default model's; a file made before then has 8-bit weights, which run slower kernels on CPUs without VNNI.
+ */
+function referenceWeightBits(): number | 'unknown' {
+  const meta = packagePath('bench', '.cache', 'bert-base-ref.json');
+  if (!existsSync(meta)) return 'unknown';
+  const bits = (JSON.parse(readFileSync(meta, 'utf8')) as { int8_weight_bits?: number }).int8_weight_bits;
+  return bits ?? 8; // the field is written since 7-bit weights became the default
+}
+
 interface WorkerResult {
   model: string;
   components: string;
@@ -248,6 +259,7 @@ registerCommand({
       results,
       ...(full?.component_ms ? { components: componentShares(full.component_ms) } : {}),
       linker,
+      ...(ref ? { reference_int8_weight_bits: referenceWeightBits() } : {}),
       speedup_vs_reference: ref
         ? Object.fromEntries(results.filter((r) => r !== ref && r.components === 'ner').map((r) => [r.model, Number((r.docs_per_s / ref.docs_per_s).toFixed(2))]))
         : values['no-reference']
