@@ -13,6 +13,8 @@ test('every onnxruntime session is opened with the shared options (exact int8 ke
   assert.equal(o.intraOpNumThreads, 2);
   assert.equal(o.enableCpuMemArena, false);
   assert.deepEqual(o.extra, { session: { x64quantprecision: '1' } });
+  // sessions that take turns on the cores (an ensemble's members) do not spin-wait
+  assert.deepEqual(ortSessionOptions(2, {}, false).extra, { session: { x64quantprecision: '1', 'intra_op.allow_spinning': '0' } });
   // each call passes ortSessionOptions(…) itself, or a variable of its file assigned from it
   let calls = 0;
   for (const f of sources('src')) {

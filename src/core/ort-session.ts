@@ -12,6 +12,9 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 
-export function ortSessionOptions(intraOpNumThreads: number, more: InferenceSession.SessionOptions = {}): InferenceSession.SessionOptions {
-  return { intraOpNumThreads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...more, extra: { session: { x64quantprecision: '1' } } };
+export function ortSessionOptions(intraOpNumThreads: number, more: InferenceSession.SessionOptions = {}, spin = true): InferenceSession.SessionOptions {
+  // spin = false for sessions that take turns on the same cores (an ensemble's members): an idle pool's spinning
+  // threads would hold the cores the running session needs
+  const session = spin ? { x64quantprecision: '1' } : { x64quantprecision: '1', 'intra_op.allow_spinning': '0' };
+  return { intraOpNumThreads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...more, extra: { session } };
 }

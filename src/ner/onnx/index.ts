@@ -71,6 +71,13 @@ export interface OnnxNerOptions {
   modelFile?: string;
   /** A corpus head, `<dir>/heads/<head>.onnx`, in place of the shared tagging head. */
   head?: string;
+  /**
+   * Folders of further models with the same vocabulary, windows and types: their tag log-probabilities are averaged
+   * with this model's, window by window (an ensemble, models/ensembles.json). Hidden states stay this model's.
+   */
+  members?: string[];
+  /** The name entities and errors report (an ensemble's); hidden states keep this model's own. */
+  name?: string;
 }
 
 interface Window {
@@ -87,8 +94,9 @@ export class OnnxNerModel implements NerModel {
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly config: OnnxNerConfig,
-    private readonly opts: Required<Omit<OnnxNerOptions, 'head'>>,
+    private readonly opts: Required<Omit<OnnxNerOptions, 'head' | 'members' | 'name'>>,
     private readonly head?: CorpusHead,
+    private readonly members: ort.InferenceSession[] = [],
   ) {
     this.types = config.types.filter(isEntityType);
     if (config.lexicon_check) this.lexiconCheck = config.lexicon_check;
@@ -105,7 +113,7 @@ export class OnnxNerModel implements NerModel {
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
     const threads = opts.threads ?? 2;
-    const sessionOptions = ortSessionOptions(threads);
+    const sessionOptions = ortSessionOptions(threads, {}, !opts.members?.length);
     let head: CorpusHead | undefined;
     if (opts.head !== undefined) {
       const entry = corpusHeadIndex(dir)[opts.head];
@@ -119,8 +127,15 @@ export class OnnxNerModel implements NerModel {
     }
     const session = await ort.InferenceSession.create(modelFile, sessionOptions);
     if (head && !session.outputNames.includes(head.input)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${head.input} for its corpus head ${head.name}`);
+    if (head && opts.members?.length) throw new MedicalNerError('INVALID_OPTION', `model ${config.name}: a corpus head and ensemble members cannot be combined`);
+    const members: ort.InferenceSession[] = [];
+    for (const m of opts.members ?? []) {
+      checkMember(dir, config, m);
+      const memberFile = join(m, 'model.onnx');
+      members.push(await ort.InferenceSession.create(memberFile, sessionOptions));
+    }
     const options = { stride: opts.stride ?? config.stride ?? Math.floor(config.max_length / 4), batchSize: opts.batchSize ?? 8, threads, modelFile };
-    return new OnnxNerModel(config.name, session, tokenizer, config, options, head);
+    return new OnnxNerModel(opts.name ?? config.name, session, tokenizer, config, options, head, members);
   }
 
   async predict(doc: Doc, types: ReadonlySet<EntityType>, helpers: ReadonlySet<EntityType> = new Set()): Promise<Entity[]> {
@@ -199,13 +214,14 @@ export class OnnxNerModel implements NerModel {
       };
       const result = await this.session.run(feeds, fetch);
       const hidden = hiddenName ? result[hiddenName]! : undefined;
-      const logits = result[this.config.output]!.data as Float32Array;
+      const own = result[this.config.output]!.data as Float32Array;
+      const logits = this.members.length ? await this.mix(feeds, own) : own;
       const headLogits = this.head ? ((await this.head.session.run({ hidden: result[this.head.input]!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
       if (hidden && hiddenName && !states) {
         const dim = hidden.dims[2]!;
         const n = pieces.length * dim;
         const data = pooled ? this.borrow(n) : new Float32Array(n);
-        states = { model: this.name, output: hiddenName, dim, starts: Int32Array.from(pieces, (p) => p.start), ends: Int32Array.from(pieces, (p) => p.end), data };
+        states = { model: this.config.name, output: hiddenName, dim, starts: Int32Array.from(pieces, (p) => p.start), ends: Int32Array.from(pieces, (p) => p.end), data };
       }
       batch.forEach((w, r) => {
         for (let k = 0; k < w.to - w.from; k++) {
@@ -227,10 +243,45 @@ export class OnnxNerModel implements NerModel {
     return states ? { probs, states } : { probs };
   }
 
+  /**
+   * The members' tag log-probabilities averaged with this model's, per piece and type (a normalised geometric
+   * mean of the probabilities; softmax3 turns the result back into probabilities).
+   */
+  private async mix(feeds: Record<string, ort.Tensor>, own: Float32Array): Promise<Float32Array> {
+    const all = [own];
+    for (const m of this.members) all.push((await m.run(feeds, [this.config.output]))[this.config.output]!.data as Float32Array);
+    const out = new Float32Array(own.length);
+    for (const l of all) {
+      for (let i = 0; i < l.length; i += 3) {
+        const a = l[i]!, b = l[i + 1]!, c = l[i + 2]!;
+        const m = Math.max(a, b, c);
+        const lse = m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m));
+        out[i] += (a - lse) / all.length;
+        out[i + 1] += (b - lse) / all.length;
+        out[i + 2] += (c - lse) / all.length;
+      }
+    }
+    return out;
+  }
+
   async dispose(): Promise<void> {
     await this.session.release();
     await this.head?.session.release();
+    for (const m of this.members) await m.release();
   }
+}
+
+/** An ensemble member must read the same pieces and windows and tag the same types in the same order. */
+function checkMember(dir: string, config: OnnxNerConfig, member: string): void {
+  for (const f of ['model.onnx', 'vocab.txt', 'config.json']) {
+    if (!existsSync(join(member, f))) throw new MedicalNerError('MODEL_NOT_FOUND', `ensemble member file ${join(member, f)} not found`);
+  }
+  const other = JSON.parse(readFileSync(join(member, 'config.json'), 'utf8')) as OnnxNerConfig;
+  const same = (k: keyof OnnxNerConfig) => JSON.stringify(other[k]) === JSON.stringify(config[k]);
+  const keys: Array<keyof OnnxNerConfig> = ['types', 'tags', 'max_length', 'stride', 'do_lower_case', 'strip_accents', 'output'];
+  const differ = keys.filter((k) => !same(k));
+  if (!readFileSync(join(member, 'vocab.txt')).equals(readFileSync(join(dir, 'vocab.txt')))) differ.push('vocab.txt' as keyof OnnxNerConfig);
+  if (differ.length) throw new MedicalNerError('INVALID_OPTION', `ensemble member ${other.name} differs from ${config.name} in ${differ.join(', ')}`);
 }
 
 interface CorpusHead {
@@ -504,6 +555,32 @@ export function registerOnnxModels(modelsRoot = packagePath('models')): void {
       OnnxNerModel.load(o.modelsDir ? join(o.modelsDir, name) : dir, { ...(o.threads ? { threads: o.threads } : {}), ...(head ? { head } : {}) });
     nerModels.register(name, load(), `ONNX transformer NER (${cfg.types.length} types)`);
     for (const head of corpusHeads(dir)) nerModels.register(`${name}:${head}`, load(head), `${name} with its ${head} corpus head`);
+  }
+  registerEnsembles(modelsRoot);
+}
+
+interface EnsembleSpec {
+  /** Model folders; the first one's config (lexicon check, clash rules) and hidden states serve the ensemble. */
+  members: string[];
+  description: string;
+}
+
+/** Ensembles named in `models/ensembles.json` whose member folders are all there. */
+function registerEnsembles(modelsRoot: string): void {
+  const file = join(modelsRoot, 'ensembles.json');
+  if (!existsSync(file)) return;
+  const specs = (JSON.parse(readFileSync(file, 'utf8')) as { ensembles: Record<string, EnsembleSpec> }).ensembles;
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.members.length < 2 || !spec.members.every((m) => existsSync(join(modelsRoot, m, 'model.onnx')))) continue;
+    const [first, ...rest] = spec.members as [string, ...string[]];
+    nerModels.register(
+      name,
+      (o: { modelsDir?: string; threads?: number }) => {
+        const root = o.modelsDir ?? modelsRoot;
+        return OnnxNerModel.load(join(root, first), { ...(o.threads ? { threads: o.threads } : {}), members: rest.map((m) => join(root, m)), name });
+      },
+      spec.description,
+    );
   }
 }
 
