@@ -27,7 +27,7 @@ test('a model averaged with itself gives its own entities and confidences', { sk
   await twice.dispose();
 });
 
-test('ner-ensemble: exact offsets, its own name on the entities, relations from the first member\'s states', { skip }, async () => {
+test('ner-ensemble in the pipeline: exact offsets, its own name on the entities, relations', { skip }, async () => {
   const p = await pipeline({ model: 'ner-ensemble' });
   const doc = await p.run(TEXT);
   assertConsistent(doc);
