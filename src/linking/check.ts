@@ -19,7 +19,7 @@ import { renumberEntities } from '../core/doc.js';
 import { MedicalNerError } from '../core/errors.js';
 import type { Doc, Entity, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
-import { getLinker, lexiconLoaded } from './index.js';
+import { readyLinker } from './index.js';
 import { LINKABLE_TYPES } from './linker.js';
 import retypeJson from './rules/retype.json' with { type: 'json' };
 import { compileNameRule, namesConcept } from './names.js';
@@ -50,8 +50,7 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
     name: 'lexicon-check',
     async process(doc: Doc, options: RunOptions) {
       if (!active || !doc.entities.length) return;
-      await lexiconLoaded(lexiconDir);
-      const linker = getLinker(lexiconDir);
+      const linker = await readyLinker(lexiconDir);
       let ctx: ReturnType<typeof linker.context> | undefined;
       for (const e of doc.entities) {
         const alt = e.attributes?.alt_type;
@@ -84,8 +83,7 @@ export function lexiconCheckComponent(check: LexiconCheck | false | undefined, l
     },
     async warmUp() {
       if (!active) return;
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir).prepare();
+      (await readyLinker(lexiconDir)).prepare();
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Component, RunOptions } from '../core/component.js';
 import { makeEntity, renumberEntities, spansOverlap } from '../core/doc.js';
 import type { Doc, Entity, EntityType, Span } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
-import { getLinker, lexiconLoaded } from './index.js';
+import { readyLinker } from './index.js';
 import { compileNameRule, namesConcept } from './names.js';
 import type { NameRule, NameRuleJson } from './names.js';
 import { isGenericWord, isStopWord } from './normalize.js';
@@ -81,8 +81,7 @@ export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir
       if (options.entityTypes && !options.entityTypes.includes(rule.type)) return;
       const doses = doc.entities.filter((e) => e.type === rule.doseType && rule.doseShape.test(e.text));
       if (!doses.length) return;
-      await lexiconLoaded(lexiconDir);
-      const linker = getLinker(lexiconDir);
+      const linker = await readyLinker(lexiconDir);
       let ctx: ReturnType<typeof linker.context> | undefined;
       let changed = false;
       /** The run names a drug and may become an entity (`dose` aside: a dose may hold it, and then gives it up). */
@@ -127,8 +126,7 @@ export function doseDrugsComponent(rule: DoseDrugRule = DEFAULT_RULE, lexiconDir
       if (changed) renumberEntities(doc);
     },
     async warmUp() {
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir).prepare();
+      (await readyLinker(lexiconDir)).prepare();
     },
   };
 }

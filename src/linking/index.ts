@@ -35,6 +35,12 @@ export async function lexiconLoaded(dir?: string): Promise<void> {
   await pendingLexicon(dir)?.catch(() => undefined);
 }
 
+/** The shared linker of a lexicon folder, once a background load of that lexicon (if any) has finished. */
+export async function readyLinker(dir?: string, options: LinkerOptions = {}): Promise<Linker> {
+  await lexiconLoaded(dir);
+  return getLinker(dir, options);
+}
+
 /** The pipeline component. Does nothing when `options.link === false`. */
 export function linkerComponent(options: LinkerComponentOptions = {}): Component {
   const { lexiconDir, ...linkerOptions } = options;
@@ -42,12 +48,10 @@ export function linkerComponent(options: LinkerComponentOptions = {}): Component
     name: 'linker',
     async process(doc: Doc, run: RunOptions) {
       if (run.link === false || !doc.entities.length) return;
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir, linkerOptions).linkDoc(doc);
+      (await readyLinker(lexiconDir, linkerOptions)).linkDoc(doc);
     },
     async warmUp() {
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir, linkerOptions).prepare();
+      (await readyLinker(lexiconDir, linkerOptions)).prepare();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Component } from '../core/component.js';
 import { renumberEntities } from '../core/doc.js';
 import type { Doc, EntityType } from '../core/types.js';
 import { isEntityType } from '../core/types.js';
-import { getLinker, lexiconLoaded } from './index.js';
+import { readyLinker } from './index.js';
 import rulesJson from './rules/site-diseases.json' with { type: 'json' };
 import { compileNameRule, namesConcept } from './names.js';
 import type { NameRule } from './names.js';
@@ -34,8 +34,7 @@ export function siteDiseasesComponent(rule: SiteRule = DEFAULT_RULE, lexiconDir?
     async process(doc: Doc) {
       const sites = doc.entities.filter((e) => e.type === rule.siteType);
       if (!sites.length || !doc.entities.some((e) => e.type === rule.type)) return;
-      await lexiconLoaded(lexiconDir);
-      const linker = getLinker(lexiconDir);
+      const linker = await readyLinker(lexiconDir);
       let ctx: ReturnType<typeof linker.context> | undefined;
       let changed = false;
       for (const e of doc.entities) {
@@ -53,8 +52,7 @@ export function siteDiseasesComponent(rule: SiteRule = DEFAULT_RULE, lexiconDir?
       if (changed) renumberEntities(doc);
     },
     async warmUp() {
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir).prepare();
+      (await readyLinker(lexiconDir)).prepare();
     },
   };
 }

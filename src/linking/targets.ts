@@ -12,7 +12,7 @@ import { components } from '../core/component.js';
 import type { Component, RunOptions } from '../core/component.js';
 import { makeEntity, renumberEntities, spansOverlap } from '../core/doc.js';
 import type { Doc, Entity, Span } from '../core/types.js';
-import { getLinker, lexiconLoaded } from './index.js';
+import { readyLinker } from './index.js';
 import { ABBREVIATION, compileNameRule, namesConcept } from './names.js';
 import type { NameRule, NameRuleJson } from './names.js';
 import { isGenericWord, isStopWord } from './normalize.js';
@@ -58,8 +58,7 @@ export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, l
       const wanted = rules.filter((r) => !options.entityTypes || options.entityTypes.includes(r.type));
       const spans = (doc.sections ?? []).flatMap((s) => wanted.filter((r) => r.sections.has(s.name)).map((r) => [r, s] as const));
       if (!spans.length) return;
-      await lexiconLoaded(lexiconDir);
-      const linker = getLinker(lexiconDir);
+      const linker = await readyLinker(lexiconDir);
       const ctx = linker.context(doc.text);
       let changed = false;
       for (const [rule, section] of spans) {
@@ -91,8 +90,7 @@ export function targetsComponent(rules: readonly TargetRule[] = DEFAULT_RULES, l
       if (changed) renumberEntities(doc);
     },
     async warmUp() {
-      await lexiconLoaded(lexiconDir);
-      getLinker(lexiconDir).prepare();
+      (await readyLinker(lexiconDir)).prepare();
     },
   };
 }
