@@ -112,6 +112,7 @@ export class OnnxNerModel implements NerModel {
       lowercase: config.do_lower_case,
       stripAccents: config.strip_accents ?? config.do_lower_case,
     });
+    if (opts.head !== undefined && opts.members?.length) throw new MedicalNerError('INVALID_OPTION', `model ${config.name}: a corpus head and ensemble members cannot be combined`);
     const threads = opts.threads ?? 2;
     const sessionOptions = ortSessionOptions(threads, {}, !opts.members?.length);
     let head: CorpusHead | undefined;
@@ -127,7 +128,6 @@ export class OnnxNerModel implements NerModel {
     }
     const session = await ort.InferenceSession.create(modelFile, sessionOptions);
     if (head && !session.outputNames.includes(head.input)) throw new MedicalNerError('MODEL_NOT_FOUND', `${modelFile} has no output ${head.input} for its corpus head ${head.name}`);
-    if (head && opts.members?.length) throw new MedicalNerError('INVALID_OPTION', `model ${config.name}: a corpus head and ensemble members cannot be combined`);
     const members: ort.InferenceSession[] = [];
     for (const m of opts.members ?? []) {
       checkMember(dir, config, m);
