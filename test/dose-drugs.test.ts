@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { doseDrugsComponent } from '../src/linking/dose-drugs.js';
-import { docWith } from './helpers/docs.js';
+import { assertExactAndNumbered, docWith } from './helpers/docs.js';
 
 test('dose-drugs: names before and after a dose become DRUG entities, other words do not', async () => {
   const text = '🩺 Given Versed 2 mg and 50 mcg of Fentanyl.\r\nXanax 0.5 q.4h, in 3 mg, with 10 mg daily, Lasix 40 mg; 3 months duration.';
@@ -33,8 +33,7 @@ test('dose-drugs: names before and after a dose become DRUG entities, other word
       ['3 months', 'DOSAGE', undefined], // "duration" names a brand of phenylephrine, but is written in lower case
     ],
   );
-  for (const e of doc.entities) assert.equal(e.text, text.slice(e.start, e.end), 'offsets exact after an emoji and CRLF');
-  assert.deepEqual(doc.entities.map((e) => e.id), doc.entities.map((_, i) => `T${i + 1}`), 'renumbered in text order');
+  assertExactAndNumbered(doc, text);
 });
 
 test('dose-drugs: an entity of another type inside the name gives way; DRUG not requested, nothing changes', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { siteDiseasesComponent } from '../src/linking/site-diseases.js';
-import { docWith } from './helpers/docs.js';
+import { assertExactAndNumbered, docWith } from './helpers/docs.js';
 
 test('site-diseases: "pulmonary" + "edema" become the DISEASE "pulmonary edema", the ANATOMY stays nested', async () => {
   const text = '🩺 Chest x-ray showed mild pulmonary edema.\r\nLeft edema of the ankle; lung abscess and liver   failure.';
@@ -28,8 +28,7 @@ test('site-diseases: "pulmonary" + "edema" become the DISEASE "pulmonary edema",
     ['liver', 'ANATOMY'],
     ['failure', 'DISEASE'], // three spaces between: not one name as written
   ]);
-  for (const e of doc.entities) assert.equal(e.text, text.slice(e.start, e.end), 'offsets exact after an emoji and CRLF');
-  assert.deepEqual(doc.entities.map((e) => e.id), doc.entities.map((_, i) => `T${i + 1}`), 'renumbered in text order');
+  assertExactAndNumbered(doc, text);
 });
 
 test('site-diseases: nothing to do without a site, and a disease already spanning the pair is not doubled', async () => {

@@ -14,3 +14,9 @@ export function docWith(text: string, ents: [string, EntityType, number?][]): Do
   renumberEntities(doc);
   return doc;
 }
+
+/** Every entity's text is its slice of `text`, and ids run T1, T2, … in entity order (after a step renumbered them). */
+export function assertExactAndNumbered(doc: Doc, text: string): void {
+  for (const e of doc.entities) assert.equal(e.text, text.slice(e.start, e.end), 'offsets exact after an emoji and CRLF');
+  assert.deepEqual(doc.entities.map((e) => e.id), doc.entities.map((_, i) => `T${i + 1}`), 'renumbered in text order');
+}
