@@ -21,7 +21,6 @@ Usage:
 import argparse
 import collections
 import json
-import math
 import os
 import pickle
 import random
@@ -35,7 +34,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_onnx import ort_session  # noqa: E402
 from model import BertTagger, Cfg  # noqa: E402
-from train import add_counts, collate, dev_subset, log, summarize  # noqa: E402
+from train import add_counts, collate, corpus_probs, dev_subset, log, summarize  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -147,13 +146,7 @@ def train(args):
     by_corpus = collections.defaultdict(list)
     for i, w in enumerate(trainw):
         by_corpus[w["corpus"]].append(i)
-    corpora = sorted(by_corpus)
-    mult = {c: 1.0 for c in corpora}
-    for kv in filter(None, args.corpus_weights.split(",")):
-        k, v = kv.split("=")
-        mult[k] = float(v)
-    wts = np.array([math.sqrt(len(by_corpus[c])) * mult[c] for c in corpora])
-    probs = wts / wts.sum()
+    corpora, probs = corpus_probs(by_corpus, args.corpus_weights)
     perms = {c: [] for c in corpora}
 
     def draw(c):

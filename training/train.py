@@ -155,6 +155,17 @@ def dev_subset(dev, cap, seed=13):
     return out
 
 
+def corpus_probs(by_corpus, corpus_weights):
+    """Sampling probability per corpus: sqrt(#windows) x the multiplier given as "name=x,..." (others 1)."""
+    corpora = sorted(by_corpus)
+    mult = {c: 1.0 for c in corpora}
+    for kv in filter(None, corpus_weights.split(",")):
+        k, v = kv.split("=")
+        mult[k] = float(v)
+    wts = np.array([math.sqrt(len(by_corpus[c])) * mult[c] for c in corpora])
+    return corpora, wts / wts.sum()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="main")
@@ -208,14 +219,7 @@ def main():
     by_corpus = collections.defaultdict(list)
     for w in train:
         by_corpus[w["corpus"]].append(w)
-    corpora = sorted(by_corpus)
-    mult = {c: 1.0 for c in corpora}
-    for kv in args.corpus_weights.split(","):
-        if kv:
-            k, v = kv.split("=")
-            mult[k] = float(v)
-    wts = np.array([math.sqrt(len(by_corpus[c])) * mult[c] for c in corpora])
-    probs = wts / wts.sum()
+    corpora, probs = corpus_probs(by_corpus, args.corpus_weights)
     log(fh, "sampling " + json.dumps({c: [len(by_corpus[c]), round(float(p), 4)] for c, p in zip(corpora, probs)}))
     log(fh, f"dev windows for periodic eval: {len(dev_small)} (of {len(dev)})")
 
