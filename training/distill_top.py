@@ -34,7 +34,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_onnx import ort_session  # noqa: E402
 from model import BertTagger, Cfg  # noqa: E402
-from train import add_counts, collate, corpus_probs, dev_subset, log, summarize  # noqa: E402
+from train import add_counts, collate, corpus_probs, dev_subset, log, start_run, summarize  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -108,14 +108,7 @@ def batch_inputs(ws, idx, starts, hidden, soft):
 
 
 def train(args):
-    torch.set_num_threads(args.threads)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    run_dir = os.path.join(HERE, "runs", args.name)
-    os.makedirs(run_dir, exist_ok=True)
-    fh = open(os.path.join(run_dir, "train.log"), "a")
-    log(fh, "args " + json.dumps(vars(args)))
+    run_dir, fh = start_run(args)
     trainw, dev = load_windows(args.data, args.dev_cap)
     cache = np.load(args.cache)
     st, hid, soft = cache["train_starts"], cache["train_hidden"], cache["train_soft"]

@@ -155,6 +155,19 @@ def dev_subset(dev, cap, seed=13):
     return out
 
 
+def start_run(args):
+    """Threads and seeds from args, runs/NAME created; returns it and its train.log (appended), args logged first."""
+    torch.set_num_threads(args.threads)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    run_dir = os.path.join(HERE, "runs", args.name)
+    os.makedirs(run_dir, exist_ok=True)
+    fh = open(os.path.join(run_dir, "train.log"), "a")
+    log(fh, "args " + json.dumps(vars(args)))
+    return run_dir, fh
+
+
 def corpus_probs(by_corpus, corpus_weights):
     """Sampling probability per corpus: sqrt(#windows) x the multiplier given as "name=x,..." (others 1)."""
     corpora = sorted(by_corpus)
@@ -200,15 +213,7 @@ def main():
                     "weights of the kept lower layers)")
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-
-    run_dir = os.path.join(HERE, "runs", args.name)
-    os.makedirs(run_dir, exist_ok=True)
-    fh = open(os.path.join(run_dir, "train.log"), "a")
-    log(fh, "args " + json.dumps(vars(args)))
+    run_dir, fh = start_run(args)
     log(fh, f"torch {torch.__version__} threads {torch.get_num_threads()}")
 
     with open(os.path.join(args.data, "train.pkl"), "rb") as f:
