@@ -5,14 +5,17 @@
  * the relations-lr head's class probabilities (for stacking on the calibration part). ADE's documents also get the
  * diseases the NER model finds there (see withPredictedDiseases).
  *
- *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm-l4] [--out training/data/relations]
+ *   node --import tsx scripts/dump-relation-pairs.ts [--model-dir models/ner-minilm-l4] [--hidden-output hidden3] [--out training/data/relations]
+ *
+ * `--hidden-output` picks the encoder output (layer) whose piece vectors are dumped (default: the model's
+ * config.json `hidden_output`); summary.json records it, and scripts/calibrate-relations-nn.ts reads it from there.
  *
  * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part; with
  * --windows, also every document's piece vectors (states.f32, rows of `dim` float32) and per pair the rows and roles
  * of its pair window (<head>.<part>.win.jsonl: `rows` as [from, to) ranges of states.f32, `roles` one digit per
  * row), for the pair layers.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
@@ -33,9 +36,11 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'training/data/relations' },
     lr: { type: 'string', default: 'models/relations-lr/model.json' },
     windows: { type: 'boolean', default: false },
+    'hidden-output': { type: 'string' },
   },
 });
 const model = await OnnxNerModel.load(args['model-dir']!, { threads: 2 });
+const hiddenOutput = args['hidden-output'] ?? (JSON.parse(readFileSync(join(args['model-dir']!, 'config.json'), 'utf8')) as { hidden_output: string }).hidden_output;
 const lr = readLrModel(args.lr!);
 const cues = cueLexicon(DEFAULT_RULESET);
 mkdirSync(args.out!, { recursive: true });
@@ -76,7 +81,7 @@ async function withPredictedDiseases(ad: AnnotatedDoc, doc: Doc): Promise<Doc> {
 async function addDocs(corpus: string, docs: AnnotatedDoc[], part: 'train' | 'cal'): Promise<void> {
   for (const ad of docs) {
     const doc = corpus === 'ade' ? await withPredictedDiseases(ad, goldDoc(ad)) : goldDoc(ad);
-    const states = await model.encode(doc.text);
+    const [states] = await model.encode(doc.text, [hiddenOutput]);
     if (!states) continue; // no pieces, so no entities
     const vectors = new PairVectorizer(states);
     const base = stateRows;
@@ -128,5 +133,5 @@ for (const [key, f] of files) {
   if (statesFile !== undefined) writeFileSync(join(args.out!, `${key}.win.jsonl`), f.win.join('\n') + '\n');
   summary[key] = f.rows;
 }
-writeFileSync(join(args.out!, 'summary.json'), JSON.stringify({ model_dir: args['model-dir'], rows: summary }, null, 1) + '\n');
+writeFileSync(join(args.out!, 'summary.json'), JSON.stringify({ model_dir: args['model-dir'], hidden_output: hiddenOutput, rows: summary }, null, 1) + '\n');
 console.log(summary);

@@ -112,7 +112,8 @@ export async function pipeline(options: PipelineOptions = {}): Promise<Pipeline>
       if (options.lexiconCheck === undefined && ner.lexiconCheck) stepOptions = { ...options, lexiconCheck: ner.lexiconCheck };
     } else steps.push(await components.create(name, stepOptions));
   }
-  if (ner && steps.some((s) => s.usesTokenStates)) ner.keepTokenStates = true;
+  const outputs = [...new Set(steps.flatMap((s) => s.tokenStateOutputs ?? []))];
+  if (ner && outputs.length) ner.keepTokenStates = outputs;
   const nerStep = steps.find((s) => s.name === 'ner') as NerComponent | undefined;
   if (nerStep) nerStep.helperTypes = new Set(steps.slice(steps.indexOf(nerStep) + 1).flatMap((s) => s.needsTypes ?? []));
   return new Pipeline(modelName, steps, options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH);

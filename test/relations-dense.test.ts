@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tokenStates, type TokenStates } from '../src/core/token-states.js';
+import { releaseTokenStates, setTokenStates, tokenStates, type TokenStates } from '../src/core/token-states.js';
 import type { Doc, Entity, EntityType, Span } from '../src/core/types.js';
 import { pipeline } from '../src/pipeline.js';
 import { PAIR_PARTS, PAIR_WINDOW, PairVectorizer, pairWindow, ROLE } from '../src/relations/dense.js';
@@ -12,6 +12,22 @@ function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array 
   v.write(subject, object, out, 0);
   return out;
 }
+
+test('token states: one set per encoder output beside a Doc, each buffer handed back once on release', () => {
+  const doc: Doc = { text: 'a b', entities: [], relations: [] };
+  const given: string[] = [];
+  const st = (output: string): TokenStates => ({ model: 'm', output, dim: 1, starts: Int32Array.of(0, 2), ends: Int32Array.of(1, 3), data: Float32Array.of(1, 2) });
+  setTokenStates(doc, st('hidden3'), () => given.push('hidden3'));
+  setTokenStates(doc, st('hidden2'), () => given.push('hidden2'));
+  assert.equal(tokenStates(doc, 'hidden2')?.output, 'hidden2');
+  assert.equal(tokenStates(doc, 'hidden3')?.output, 'hidden3');
+  assert.equal(tokenStates(doc)?.output, 'hidden3', 'without an output: the first set');
+  assert.equal(tokenStates(doc, 'hidden1'), undefined);
+  releaseTokenStates(doc);
+  releaseTokenStates(doc);
+  assert.deepEqual(given, ['hidden3', 'hidden2']);
+  assert.equal(tokenStates(doc, 'hidden2'), undefined);
+});
 
 test('pairVector: subject mean, object mean, max between, product', () => {
   // pieces "ab" [0,2) "c" [3,4) "d" [5,6) "ef" [7,9), dim 2

@@ -105,6 +105,7 @@ def main():
     # clinical note's pairs (a layer per pair would cost too much there): both stay MLP heads (train_relations.py)
     ap.add_argument("--heads", default="ddi,chemprot")
     ap.add_argument("--depth", type=int, default=1, help="transformer layers per pair (the first from --init, the others start as the identity)")
+    ap.add_argument("--stack", action="store_true", help="the further layers start as the checkpoint's next layers (--layer + 1, ...), not the identity")
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=32)
@@ -119,7 +120,6 @@ def main():
     ck = torch.load(a.init, map_location="cpu", weights_only=False)
     cfg = Cfg(**{k: v for k, v in ck["cfg"].items() if k in Cfg().__dict__})
     states = states.reshape(-1, cfg.hidden)
-    prefix = f"layers.{a.layer}."
     report = {}
     for head in a.heads.split(","):
         classes = HEADS[head]
@@ -128,8 +128,10 @@ def main():
         meta, rows, roles = load_part(a.data, head, "train")
         metac, rowsc, rolesc = load_part(a.data, head, "cal")
         layers = [Layer(cfg) for _ in range(a.depth)]
-        layers[0].load_state_dict({k[len(prefix):]: v for k, v in ck["model"].items() if k.startswith(prefix)})
-        for extra in layers[1:]:
+        for i, layer in enumerate(layers[:a.depth if a.stack else 1]):
+            pre = f"layers.{a.layer + i}."
+            layer.load_state_dict({k[len(pre):]: v for k, v in ck["model"].items() if k.startswith(pre)})
+        for extra in ([] if a.stack else layers[1:]):
             # a further layer starts as (nearly) the identity: no attention or feed-forward output, plain layer norms
             extra.load_state_dict(layers[0].state_dict())
             for lin in (extra.ao, extra.ff2):

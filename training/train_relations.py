@@ -121,7 +121,8 @@ def merge_report(out, entries):
 
 
 def command_line(script, a):
-    return f"python training/{script} " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items())
+    flag = lambda k, v: f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
+    return f"python training/{script} " + " ".join(flag(k, v) for k, v in vars(a).items() if v is not False)
 
 
 def main():

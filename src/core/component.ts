@@ -28,8 +28,8 @@ export interface Component {
   readonly remote?: boolean;
   /** Release native resources (ONNX sessions, …). */
   dispose?(): void | Promise<void>;
-  /** Reads the NER encoder's piece vectors (core/token-states.ts): the pipeline asks its NER model to keep them. */
-  readonly usesTokenStates?: boolean;
+  /** The NER encoder outputs whose piece vectors the step reads (core/token-states.ts): the pipeline asks its NER model to keep them. */
+  readonly tokenStateOutputs?: readonly string[];
   /**
    * Entity types the step reads even when the caller did not ask for them (`site-diseases` reads ANATOMY): the NER
    * model decodes them apart from the requested types, and the pipeline removes them after the last such step.

@@ -1,6 +1,7 @@
 /**
  * Contextual vectors of a Doc's WordPieces, left by the transformer NER model beside the Doc (never
- * serialised) so that a later component (relations) reuses the encoder pass instead of running its own.
+ * serialised) so that a later component (relations) reuses the encoder pass instead of running its own. A Doc may
+ * hold the vectors of several encoder outputs (layers), one TokenStates each.
  * The consumer releases them when done: the buffer goes back to the model, so a long-running pipeline does not
  * allocate a megabyte per text (such buffers outlive the young generation and raise peak memory by tens of MB
  * before a full garbage collection frees them).
@@ -21,24 +22,31 @@ export interface TokenStates {
   data: Float32Array;
 }
 
-const store = new WeakMap<Doc, TokenStates>();
+const store = new WeakMap<Doc, TokenStates[]>();
 const releasers = new WeakMap<TokenStates, () => void>();
 
-/** `release` (optional) gives the buffer back to its owner; it runs once, from `releaseTokenStates`. */
+/**
+ * Leaves `states` beside the Doc (after those of other outputs; it replaces none, so set each output once).
+ * `release` (optional) gives the buffer back to its owner; it runs once, from `releaseTokenStates`.
+ */
 export function setTokenStates(doc: Doc, states: TokenStates, release?: () => void): void {
-  store.set(doc, states);
+  store.set(doc, [...(store.get(doc) ?? []), states]);
   if (release) releasers.set(states, release);
 }
 
-export function tokenStates(doc: Doc): TokenStates | undefined {
-  return store.get(doc);
+/** The Doc's vectors of one encoder output, or without `output` the first set left. */
+export function tokenStates(doc: Doc, output?: string): TokenStates | undefined {
+  const all = store.get(doc);
+  return output === undefined ? all?.[0] : all?.find((s) => s.output === output);
 }
 
-/** Forgets the Doc's vectors and hands their buffer back; whoever still holds the object must not read it. */
+/** Forgets the Doc's vectors and hands their buffers back; whoever still holds the objects must not read them. */
 export function releaseTokenStates(doc: Doc): void {
-  const states = store.get(doc);
-  if (!states) return;
+  const all = store.get(doc);
+  if (!all) return;
   store.delete(doc);
-  releasers.get(states)?.();
-  releasers.delete(states);
+  for (const states of all) {
+    releasers.get(states)?.();
+    releasers.delete(states);
+  }
 }

@@ -16,8 +16,8 @@ export interface NerModel {
    */
   predict(doc: Doc, types: ReadonlySet<EntityType>, helpers?: ReadonlySet<EntityType>): Promise<Entity[]>;
   dispose?(): Promise<void>;
-  /** Leave the encoder's piece vectors beside each Doc (core/token-states.ts), for a later component; models without an encoder ignore it. */
-  keepTokenStates?: boolean;
+  /** Encoder outputs whose piece vectors to leave beside each Doc (core/token-states.ts), for later components; models without an encoder ignore it. */
+  keepTokenStates?: readonly string[];
   /** The default of PipelineOptions.lexiconCheck for this model (its confidences are its own, so are the values). */
   readonly lexiconCheck?: LexiconCheck;
 }

@@ -187,7 +187,17 @@ export interface DenseConfig {
    * PAIR_PARTS × dim] pair vectors: an MLP head) or `states` [n, len, dim] and `roles` [n, len] (a pair layer, over
    * the pairWindow of each pair); both give class probabilities.
    */
-  heads: Record<string, { file: string; calibration: Record<string, [number, number]>; threshold: Record<string, number> }>;
+  heads: Record<string, DenseHeadConfig>;
+}
+
+export interface DenseHeadConfig {
+  file: string;
+  /** The encoder output whose vectors the head reads, where not `hidden_output` (e.g. a pair model of two layers over `hidden2`). */
+  input?: string;
+  /** Weight of this head's probabilities in the mixture, where not the config's `mix`. */
+  mix?: number;
+  calibration: Record<string, [number, number]>;
+  threshold: Record<string, number>;
 }
 
 export interface DensePair {
@@ -236,33 +246,39 @@ export class DenseHeads {
     return head in this.config.heads;
   }
 
-  private async states(doc: Doc): Promise<TokenStates | undefined> {
-    const own = tokenStates(doc);
-    if (own && own.model === this.config.encoder && own.output === this.config.hidden_output) return own;
+  /** The encoder outputs the heads read. */
+  get outputs(): string[] {
+    return [...new Set([this.config.hidden_output, ...Object.values(this.config.heads).map((h) => h.input ?? this.config.hidden_output)])];
+  }
+
+  /** Per encoder output the heads read, the Doc's piece vectors; empty for a text without pieces. */
+  private async states(doc: Doc): Promise<Map<string, TokenStates>> {
+    const own = this.outputs.map((o) => tokenStates(doc, o));
+    if (own.every((st) => st?.model === this.config.encoder)) return new Map(own.map((st) => [st!.output, st!]));
     const encoder = await (this.encoder ??= OnnxNerModel.load(this.encoderDir, { threads: this.threads }));
     this.encodedHere++;
-    const states = await encoder.encode(doc.text);
-    if (states && states.output !== this.config.hidden_output) {
-      throw new MedicalNerError('MODEL_NOT_FOUND', `${this.encoderDir} gives hidden output "${states.output}", the relation heads need "${this.config.hidden_output}"`);
-    }
-    return states;
+    return new Map((await encoder.encode(doc.text, this.outputs)).map((st) => [st.output, st]));
   }
 
   /** Class probabilities of each pair, in order (one batched call per head). */
   async score(doc: Doc, pairs: readonly DensePair[]): Promise<Float32Array[]> {
     const out: Float32Array[] = new Array(pairs.length);
     if (!pairs.length) return out;
-    const states = (await this.states(doc))!; // entities in a text without pieces cannot pair
+    const all = await this.states(doc); // entities in a text without pieces cannot pair
     const sessions = await (this.sessions ??= this.loadSessions());
-    const vectors = new PairVectorizer(states);
-    const width = vectors.width;
+    const vectorizers = new Map<string, PairVectorizer>();
     for (const [head, session] of sessions) {
       const idx = pairs.flatMap((p, i) => (p.head === head ? [i] : []));
       if (!idx.length) continue;
+      const output = this.config.heads[head]!.input ?? this.config.hidden_output;
+      const states = all.get(output)!;
       if (session.inputNames.includes('states')) {
         await this.scoreWindows(session, states, idx.map((i) => pairs[i]!), (r, p) => (out[idx[r]!] = p));
         continue;
       }
+      let vectors = vectorizers.get(output);
+      if (!vectors) vectorizers.set(output, (vectors = new PairVectorizer(states)));
+      const width = vectors.width;
       const input = new Float32Array(idx.length * width);
       idx.forEach((i, r) => vectors.write(pairs[i]!.subject, pairs[i]!.object, input, r * width));
       const res = await session.run({ pair: new ort.Tensor('float32', input, [idx.length, width]) });
@@ -315,8 +331,10 @@ export class DenseHeads {
   private async loadSessions(): Promise<Map<string, ort.InferenceSession>> {
     const m = new Map<string, ort.InferenceSession>();
     for (const [head, h] of Object.entries(this.config.heads)) {
-      // no memory arena: batches vary in size, and an arena per head would keep the largest one
-      m.set(head, await ort.InferenceSession.create(join(this.dir, h.file), ortSessionOptions(1, { enableCpuMemArena: false })));
+      // no memory arena: batches vary in size, and an arena per head would keep the largest one. The encoder's
+      // threads without spinning: idle spinning threads would take the cores from the NER pass of the next text (one
+      // thread each until session 31; two made the two-layer pair models 25 % faster and left the NER pass as fast)
+      m.set(head, await ort.InferenceSession.create(join(this.dir, h.file), ortSessionOptions(this.threads, { enableCpuMemArena: false }, false)));
     }
     return m;
   }

@@ -21,7 +21,7 @@ export function relationsComponent(modelName: string = DEFAULT_RELATION_MODEL, m
   const extractor = relationExtractor(modelName, modelsDir, threads);
   return {
     name: 'relations',
-    usesTokenStates: extractor.config.dense !== undefined,
+    ...(extractor.config.dense ? { tokenStateOutputs: extractor.config.dense.outputs } : {}),
     async process(doc, options) {
       try {
         if (options.relations === false) return;

@@ -88,7 +88,7 @@ interface Window {
 export class OnnxNerModel implements NerModel {
   readonly types: EntityType[];
   readonly lexiconCheck?: LexiconCheck;
-  keepTokenStates = false;
+  keepTokenStates: readonly string[] = [];
   private constructor(
     readonly name: string,
     private readonly session: ort.InferenceSession,
@@ -145,7 +145,7 @@ export class OnnxNerModel implements NerModel {
     const pieces = this.tokenizer.tokenize(doc.text);
     if (pieces.length === 0) return [];
     const { probs, states } = await this.run(pieces, this.keepTokenStates, true);
-    if (states) setTokenStates(doc, states, () => this.giveBack(states.data));
+    for (const st of states) setTokenStates(doc, st, () => this.giveBack(st.data));
     const nTypes = this.config.types.length;
     // one pass of the network; the requested and the helper types are decoded and their clashes resolved apart
     return sets.flatMap((wanted) => {
@@ -159,15 +159,18 @@ export class OnnxNerModel implements NerModel {
     });
   }
 
-  /** The encoder's vectors of a text's pieces (no decoding); undefined for a text without pieces. */
-  async encode(text: string): Promise<TokenStates | undefined> {
-    const out = this.config.hidden_output;
-    if (!out || !this.session.outputNames.includes(out)) throw new MedicalNerError('MODEL_NOT_FOUND', `model ${this.name} (${this.opts.modelFile}) has no hidden-state output (config.json hidden_output)`);
+  /**
+   * The encoder's vectors of a text's pieces (no decoding), one TokenStates per output asked for, in that order
+   * (default: config.json's `hidden_output`); empty for a text without pieces.
+   */
+  async encode(text: string, outputs: readonly string[] = this.config.hidden_output ? [this.config.hidden_output] : []): Promise<TokenStates[]> {
+    const missing = outputs.filter((o) => !this.session.outputNames.includes(o));
+    if (!outputs.length || missing.length) throw new MedicalNerError('MODEL_NOT_FOUND', `model ${this.name} (${this.opts.modelFile}) has no hidden-state output ${missing.join(', ') || '(config.json hidden_output)'}`);
     const pieces = this.tokenizer.tokenize(text);
-    return pieces.length ? (await this.run(pieces, true, false)).states : undefined;
+    return pieces.length ? (await this.run(pieces, outputs, false)).states : [];
   }
 
-  /** Buffers of released token states, reused by later texts (a few: one per text in flight). */
+  /** Buffers of released token states, reused by later texts (a few: one per output and text in flight). */
   private readonly statePool: Float32Array[] = [];
 
   private borrow(n: number): Float32Array {
@@ -176,23 +179,22 @@ export class OnnxNerModel implements NerModel {
   }
 
   private giveBack(buffer: Float32Array): void {
-    if (this.statePool.length < 4) this.statePool.push(buffer);
+    if (this.statePool.length < 8) this.statePool.push(buffer);
   }
 
   /**
    * Per piece, per type, probabilities of O/B/I: a flat Float32Array [pieces, types, 3]; and the hidden states
    * where the model exports them. Both come from the window where the piece sits farthest from an edge.
    */
-  private async run(pieces: Piece[], keepStates: boolean, pooled: boolean): Promise<{ probs: Float32Array; states?: TokenStates }> {
+  private async run(pieces: Piece[], keep: readonly string[], pooled: boolean): Promise<{ probs: Float32Array; states: TokenStates[] }> {
     const maxInner = this.config.max_length - 2;
     const windows = makeWindows(pieces.length, maxInner, this.opts.stride);
     const nTypes = this.config.types.length;
     const probs = new Float32Array(pieces.length * nTypes * 3);
     const bestMargin = new Int32Array(pieces.length).fill(-1);
-    const out = this.config.hidden_output;
-    const hiddenName = keepStates && out !== undefined && this.session.outputNames.includes(out) ? out : undefined;
-    const fetch = [...new Set([this.config.output, ...(hiddenName ? [hiddenName] : []), ...(this.head ? [this.head.input] : [])])];
-    let states: TokenStates | undefined;
+    const hiddenNames = keep.filter((o) => this.session.outputNames.includes(o));
+    const fetch = [...new Set([this.config.output, ...hiddenNames, ...(this.head ? [this.head.input] : [])])];
+    const states: TokenStates[] = [];
     const cls = this.config.cls_id ?? this.tokenizer.id('[CLS]');
     const sep = this.config.sep_id ?? this.tokenizer.id('[SEP]');
     const pad = this.config.pad_id ?? 0;
@@ -213,15 +215,17 @@ export class OnnxNerModel implements NerModel {
         attention_mask: new ort.Tensor('int64', mask, [batch.length, seq]),
       };
       const result = await this.session.run(feeds, fetch);
-      const hidden = hiddenName ? result[hiddenName]! : undefined;
       const own = result[this.config.output]!.data as Float32Array;
       const logits = this.members.length ? await this.mix(feeds, own) : own;
       const headLogits = this.head ? ((await this.head.session.run({ hidden: result[this.head.input]!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
-      if (hidden && hiddenName && !states) {
-        const dim = hidden.dims[2]!;
-        const n = pieces.length * dim;
-        const data = pooled ? this.borrow(n) : new Float32Array(n);
-        states = { model: this.config.name, output: hiddenName, dim, starts: Int32Array.from(pieces, (p) => p.start), ends: Int32Array.from(pieces, (p) => p.end), data };
+      if (!states.length) {
+        const starts = Int32Array.from(pieces, (p) => p.start);
+        const ends = Int32Array.from(pieces, (p) => p.end);
+        for (const output of hiddenNames) {
+          const dim = result[output]!.dims[2]!;
+          const n = pieces.length * dim;
+          states.push({ model: this.config.name, output, dim, starts, ends, data: pooled ? this.borrow(n) : new Float32Array(n) });
+        }
       }
       batch.forEach((w, r) => {
         for (let k = 0; k < w.to - w.from; k++) {
@@ -233,14 +237,14 @@ export class OnnxNerModel implements NerModel {
             const src = ((r * seq + 1 + k) * nTypes + t) * 3;
             softmax3(headLogits && this.head!.own[t] ? headLogits : logits, src, probs, (p * nTypes + t) * 3);
           }
-          if (hidden && states) {
-            const d = states.dim;
-            states.data.set((hidden.data as Float32Array).subarray((r * seq + 1 + k) * d, (r * seq + 2 + k) * d), p * d);
+          for (const st of states) {
+            const d = st.dim;
+            st.data.set((result[st.output]!.data as Float32Array).subarray((r * seq + 1 + k) * d, (r * seq + 2 + k) * d), p * d);
           }
         }
       });
     }
-    return states ? { probs, states } : { probs };
+    return { probs, states };
   }
 
   /**
