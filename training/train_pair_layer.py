@@ -7,7 +7,9 @@ piece vectors, which were computed without knowing the pair. A pair layer adds a
 encoder's 4th layer, which reads exactly these vectors — and classifies the pooled result (mean of the subject's
 pieces, mean of the object's, maximum over the pieces between, subject ⊙ object) with the same MLP as a dense
 head. So the encoder's last layer is fine-tuned per pair (as entity markers do), at the cost of one layer over a
-short window per pair instead of a whole encoder pass.
+short window per pair instead of a whole encoder pass. With --layer 2 --depth 2 --stack (the shipped ddi and chemprot
+heads since session 31) the dump is of the 2nd layer's vectors (dump-relation-pairs.ts --hidden-output hidden2) and
+the encoder's 3rd and 4th layers are fine-tuned per pair.
 
 Input: scripts/dump-relation-pairs.ts --windows (states.f32, <head>.<part>.win.jsonl, <head>.<part>.jsonl).
 

@@ -5,7 +5,8 @@
  * time share this function, so the relation model sees the same numbers in both. The dense heads
  * (training/train_relations.py, ONNX) turn such vectors into class probabilities, mixed with relations-lr's.
  * A pair layer (training/train_pair_layer.py) reads instead the piece vectors of a window around the pair
- * (pairWindow), each marked with its role, and runs one more transformer layer over them before pooling.
+ * (pairWindow), each marked with its role, and runs transformer layers over them before pooling (since session 31
+ * two, over the encoder's 2nd-layer vectors: a head's `input` names the encoder output it reads).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

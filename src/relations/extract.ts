@@ -127,8 +127,8 @@ export class RelationExtractor {
 
   /** The classifier head's class probabilities averaged with the dense head's, decided with the mixture's calibration. */
   private mixed(h: HeadJson, features: readonly string[], dense: Float32Array) {
-    const { heads } = this.config.dense!.config;
-    const mix = heads[h.name]!.mix ?? this.config.dense!.config.mix;
+    const { mix: defaultMix, heads } = this.config.dense!.config;
+    const mix = heads[h.name]!.mix ?? defaultMix;
     const lr = softmaxScores(h, features);
     return decide(h, lr.map((p, k) => (1 - mix) * p + mix * dense[k]!), heads[h.name]);
   }
