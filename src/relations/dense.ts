@@ -232,7 +232,9 @@ export class DenseHeads {
     private readonly dir: string,
     private readonly encoderDir: string,
     private readonly threads = 2,
-  ) {}
+  ) {
+    this.outputs = [...new Set([config.hidden_output, ...Object.values(config.heads).map((h) => h.input ?? config.hidden_output)])];
+  }
 
   /** Reads `<dir>/config.json`; `encoderDir` finds the folder of the NER model named in it. */
   static fromDir(dir: string, encoderDir: (encoder: string) => string, threads?: number): DenseHeads {
@@ -248,9 +250,7 @@ export class DenseHeads {
   }
 
   /** The encoder outputs the heads read. */
-  get outputs(): string[] {
-    return [...new Set([this.config.hidden_output, ...Object.values(this.config.heads).map((h) => h.input ?? this.config.hidden_output)])];
-  }
+  readonly outputs: readonly string[];
 
   /** Per encoder output the heads read, the Doc's piece vectors; empty for a text without pieces. */
   private async states(doc: Doc): Promise<Map<string, TokenStates>> {

@@ -218,7 +218,7 @@ export class OnnxNerModel implements NerModel {
       const own = result[this.config.output]!.data as Float32Array;
       const logits = this.members.length ? await this.mix(feeds, own) : own;
       const headLogits = this.head ? ((await this.head.session.run({ hidden: result[this.head.input]!, attention_mask: feeds.attention_mask! })).logits!.data as Float32Array) : undefined;
-      if (!states.length) {
+      if (hiddenNames.length && !states.length) {
         const starts = Int32Array.from(pieces, (p) => p.start);
         const ends = Int32Array.from(pieces, (p) => p.end);
         for (const output of hiddenNames) {
