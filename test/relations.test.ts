@@ -12,6 +12,8 @@ import { pairFeatures, pairView, sentenceView } from '../src/relations/features.
 import { loadLrModel, relationExtractor, RelationExtractor, SIGNATURES } from '../src/relations/index.js';
 import { PackedWeights, softmaxScores } from '../src/ml/linear.js';
 import { predictHead, readLrModel, writeLrModel, type HeadJson } from '../src/relations/lr.js';
+import { CONCEPT_FEATURES, readConceptHead, type ConceptHeadJson } from '../src/relations/concept.js';
+import { DenseHeads } from '../src/relations/dense.js';
 import { compileRules, cueLexicon, DEFAULT_RULESET } from '../src/relations/rules.js';
 
 /** A Doc with entities given as [text, type, occurrence?, attributes?], ids T1, T2, … in that order. */
@@ -121,6 +123,58 @@ test('cross-sentence: drug and disease concepts that never share a sentence go t
   // no entities, or only one side: nothing
   assert.deepEqual(x.extract(docWith(text, []), undefined, { crossSentence: true }), []);
   assert.deepEqual(x.extract(docWith(text, [['Cisplatin', 'DRUG'], ['cisplatin', 'DRUG']]), undefined, { crossSentence: true }), []);
+});
+
+test('document level with a concept head: only adds CAUSES to the drug–disease concept pairs the sentence level left out', () => {
+  const text = 'Cocaine levels and seizures were recorded. Cocaine use was followed by chest pain in two patients. Three developed hypertension.';
+  const d = docWith(text, [
+    ['Cocaine', 'DRUG'],
+    ['seizures', 'DISEASE'],
+    ['Cocaine', 'DRUG', 2],
+    ['chest pain', 'DISEASE'],
+    ['hypertension', 'DISEASE'],
+  ]);
+  for (const i of [0, 2]) d.entities[i]!.codes = { mesh: 'D003042' }; // one drug concept, mentioned twice
+  const lr = loadLrModel();
+  const headWith = (bias: number): ConceptHeadJson => {
+    const n = CONCEPT_FEATURES.length;
+    return { format: 'concept-head/1', features: [...CONCEPT_FEATURES], mean: new Array(n).fill(0), std: new Array(n).fill(1), weights: new Array(n).fill(0), bias, threshold: 0.5 };
+  };
+  const extractorWith = (bias: number) => {
+    const dense = new DenseHeads({ format: 'relations-nn/1', encoder: 'none', hidden_output: 'hidden3', mix: 0.5, heads: {} }, '', '');
+    dense.concept = headWith(bias);
+    return new RelationExtractor({ name: 'concept-test', model: lr, dense });
+  };
+  // the head's own weights are not under test: a bias alone says yes (or no) to every pair it is asked about
+  const sentenceLevel = extractorWith(-9).extract(d);
+  const yes = extractorWith(9).extract(d, undefined, { crossSentence: true });
+  assert.deepEqual(extractorWith(-9).extract(d, undefined, { crossSentence: true }), sentenceLevel, 'a head that says no adds nothing and removes nothing');
+  const said = new Set(triples(d, sentenceLevel));
+  const added = yes.filter((r) => r.attributes?.method === 'document');
+  const causes = (rels: Relation[]) => triples(d, rels).filter((t) => t.includes(' CAUSES '));
+  assert.deepEqual([...new Set(causes(yes).map((t) => t.toLowerCase()))].sort(), ['cocaine causes chest pain', 'cocaine causes hypertension', 'cocaine causes seizures'], 'every concept pair has CAUSES');
+  assert.ok(added.length >= 2 && added.some((r) => !r.attributes?.cross_sentence), `pairs of one sentence are added too: ${JSON.stringify(triples(d, added))}`);
+  assert.equal(yes.length, sentenceLevel.length + added.length, 'the sentence level is kept as it was');
+  for (const r of added) assert.ok(!said.has(triples(d, [r])[0]!), 'no pair the sentence level reported is added again');
+  const cross = added.find((r) => d.entities.find((e) => e.id === r.object)!.text === 'hypertension')!;
+  assert.equal(cross.attributes?.cross_sentence, true, 'hypertension shares no sentence with cocaine');
+  assert.equal(cross.subject, 'T3', 'the closest mention of the drug concept');
+  assert.deepEqual([cross.evidence!.start, cross.evidence!.end], [text.indexOf('Cocaine use'), text.length]);
+  for (const r of added.filter((x) => x !== cross)) {
+    assert.equal(r.attributes?.cross_sentence, undefined, 'a pair of one sentence is not cross-sentence');
+    assert.equal(r.evidence!.text, text.slice(r.evidence!.start, r.evidence!.end));
+  }
+  assert.deepEqual(yes.map((r) => r.id), yes.map((_, i) => `R${i + 1}`), 'ids stay unique');
+  assert.deepEqual(extractorWith(9).extract(docWith(text, [['Cocaine', 'DRUG']]), undefined, { crossSentence: true }), [], 'no disease: nothing');
+  // the shipped head loads; one with other features is refused with a clear error
+  assert.ok(relationExtractor('relations-nn').config.dense?.concept, 'relations-nn ships a concept head');
+  const dir = mkdtempSync(join(tmpdir(), 'concept-'));
+  try {
+    writeFileSync(join(dir, 'document.json'), JSON.stringify({ ...headWith(0), features: ['shared'] }));
+    assert.throws(() => readConceptHead(join(dir, 'document.json')), (e: unknown) => e instanceof MedicalNerError && /delete it and retrain/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('model files: weights packed as int16 thousandths read back to the same scores, v1 JSON still read', () => {

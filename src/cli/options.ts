@@ -37,7 +37,7 @@ export const PIPELINE_USAGE = `  --entity-types A,B        keep only these types
   --link / --no-link        fill concept codes (default: on)
   --extract-relations / --no-relations   relations (default: on)
   --no-context              skip negation/experiencer/temporality
-  --cross-sentence          also drug→disease CAUSES across sentences (document level; for abstracts)
+  --cross-sentence          also drug→disease CAUSES at the document level (concept pairs, across sentences too; for abstracts)
   --output-format <fmt>     json (default), fhir, cypher, turtle, bioc, pubtator, brat
   --max-length <n>          reject texts longer than n UTF-16 code units (default 1000000)
 ${MODEL_USAGE}`;

@@ -12,8 +12,9 @@ export interface RunOptions {
   /** Add assertion/experiencer/temporality attributes. Default true. */
   context?: boolean;
   /**
-   * Also look for drug→disease CAUSES across sentences (document level, as BC5CDR CID scores it). Default
-   * false: the document head was trained on abstracts, and on clinical notes it fired wrongly.
+   * Also decide drug→disease CAUSES at the document level, per pair of concepts and across sentences too (as
+   * BC5CDR CID scores it). Default false: the document heads were trained on abstracts, and on clinical notes
+   * they fire wrongly.
    */
   crossSentence?: boolean;
 }

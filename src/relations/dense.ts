@@ -16,6 +16,7 @@ import { ortSessionOptions } from '../core/ort-session.js';
 import { tokenStates, type TokenStates } from '../core/token-states.js';
 import type { Doc, Span } from '../core/types.js';
 import { OnnxNerModel } from '../ner/onnx/index.js';
+import { CONCEPT_HEAD_FILE, readConceptHead, type ConceptHeadJson } from './concept.js';
 
 export const PAIR_PARTS = 4;
 
@@ -242,8 +243,14 @@ export class DenseHeads {
     if (!existsSync(file)) throw new MedicalNerError('MODEL_NOT_FOUND', `dense relation heads not found at ${file}`);
     const config = JSON.parse(readFileSync(file, 'utf8')) as DenseConfig;
     if (config.format !== 'relations-nn/1') throw new MedicalNerError('MODEL_NOT_FOUND', `${file}: unknown format ${String(config.format)}`);
-    return new DenseHeads(config, dir, encoderDir(config.encoder), threads);
+    const heads = new DenseHeads(config, dir, encoderDir(config.encoder), threads);
+    const concept = join(dir, CONCEPT_HEAD_FILE);
+    if (existsSync(concept)) heads.concept = readConceptHead(concept);
+    return heads;
   }
+
+  /** The document-level drug→disease head (concept.ts), where `document.json` is beside the heads. */
+  concept: ConceptHeadJson | undefined;
 
   has(head: string): boolean {
     return head in this.config.heads;

@@ -2,8 +2,9 @@
  * Relation extraction over a Doc: candidate pairs are entities of one sentence whose types fit a
  * rule or a classifier head; rules (precise patterns) and the classifier (calibrated probability)
  * both vote, rules win conflicts. INTERACTS_WITH is reported once per pair (subject = first in text).
- * On request (`crossSentence`), where the model has a document head, drug→disease concepts that never
- * share a sentence (document.ts).
+ * On request (`crossSentence`), drug→disease CAUSES at the document level: with `relations-nn`'s concept head,
+ * decided per concept pair from all its mention pairs and document features (concept.ts); with `relations-lr`,
+ * added for concepts that never share a sentence (document.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ import { splitSentences } from '../text/sentences.js';
 import type { CueLexicon, PairView, SentenceView } from './features.js';
 import { argumentsOverlap, isSubjectFirst, pairFeatures, pairView, sentencePairs } from './features.js';
 import { headFits } from './data.js';
-import { documentEvidence, documentPairs, documentScore, type DocHeadJson } from './document.js';
+import { conceptPairKey, conceptPairs, conceptScore, type ConceptHeadJson, type ConceptPair, type PairScore } from './concept.js';
+import { documentEvidence, documentPairs, documentScore, type DocHeadJson, type DocPair } from './document.js';
 import type { HeadJson, LrModelJson } from './lr.js';
 import { decide, predictHead, readLrModel } from './lr.js';
 import { DenseHeads, type DensePair } from './dense.js';
@@ -37,6 +39,13 @@ export interface ExtractorConfig {
   /** Dense heads over the NER encoder's vectors, mixed with the classifier heads of the same name. */
   dense?: DenseHeads;
   ruleSet?: RuleSet;
+}
+
+export interface ExtractOptions {
+  /** Drug→disease CAUSES at the document level (concept pairs, also across sentences). */
+  crossSentence?: boolean;
+  /** Training hook: the document's drug–disease concept pairs with their features (with `crossSentence`). */
+  onConceptPairs?: (pairs: ConceptPair[]) => void;
 }
 
 /** Dense class probabilities per ordered entity pair and head (key: `denseKey`). */
@@ -85,8 +94,8 @@ export class RelationExtractor {
     return this.rules.some((r) => r.subject.has(subject.type) && r.object.has(object.type));
   }
 
-  /** All proposals for one ordered pair. */
-  private propose(view: SentenceView, subject: Entity, object: Entity, dense?: DenseProbs): Proposal[] {
+  /** All proposals for one ordered pair; a drug→disease pair's model probabilities also go to `scores`. */
+  private propose(view: SentenceView, subject: Entity, object: Entity, dense?: DenseProbs, scores?: PairScore[]): Proposal[] {
     const subjectFirst = isSubjectFirst(subject, object);
     const heads = this.headsFor(subject, object, subjectFirst);
     const ruleFit = this.ruleTypeFits(subject, object);
@@ -101,6 +110,7 @@ export class RelationExtractor {
         const d = dense?.get(denseKey(subject, object, h.name));
         const p = d ? this.mixed(h, features, d) : predictHead(h, features);
         if (!p) continue;
+        if (scores && subject.type === 'DRUG' && object.type === 'DISEASE') scores.push({ subject, object, sentence, confidences: p.confidences });
         const prop: Proposal = { subject, object, predicate: p.predicate, confidence: p.confidence, modelConfidence: p.confidence, sentence };
         if (h.attribute && p.fine) prop.fine = { attribute: h.attribute, value: p.fine };
         model.set(p.predicate, prop);
@@ -138,7 +148,7 @@ export class RelationExtractor {
    * pairs they cover are scored first (one batched call per head), so this is async; `extract` is the classifier
    * and rules alone.
    */
-  async extractAsync(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}): Promise<Relation[]> {
+  async extractAsync(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: ExtractOptions = {}): Promise<Relation[]> {
     const heads = this.config.dense;
     if (!heads) return this.extract(doc, sentences, options);
     const entities = doc.entities.filter((e) => e.id);
@@ -155,15 +165,46 @@ export class RelationExtractor {
   }
 
   /** The relations of a Doc whose entities (with ids) are set, by rules and classifier heads. Does not modify the Doc. */
-  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: { crossSentence?: boolean } = {}, dense?: DenseProbs): Relation[] {
+  extract(doc: Doc, sentences: readonly Span[] = RelationExtractor.sentencesOf(doc), options: ExtractOptions = {}, dense?: DenseProbs): Relation[] {
     const entities = doc.entities.filter((e) => e.id);
     if (entities.length < 2) return [];
     const proposals: Proposal[] = [];
-    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object, dense));
+    const scores: PairScore[] = [];
+    for (const { view, subject, object } of sentencePairs(doc.text, entities, sentences)) proposals.push(...this.propose(view, subject, object, dense, options.crossSentence ? scores : undefined));
     const relations = this.resolve(doc, proposals);
+    if (!options.crossSentence) return relations;
+    const concept = this.config.dense?.concept;
+    if (concept || options.onConceptPairs) return this.byConcept(doc, entities, sentences, relations, scores, concept, options.onConceptPairs);
     const head = this.config.model?.document;
-    if (head && options.crossSentence) relations.push(...this.crossSentence(doc, entities, head, sentences, relations));
+    if (head) relations.push(...this.crossSentence(doc, entities, head, sentences, relations));
     return relations;
+  }
+
+  /**
+   * Drug→disease CAUSES at the document level with the concept head (concept.ts): a concept pair on which the
+   * sentence level reported neither CAUSES nor TREATS gets a relation on its best mention pair when the head is sure
+   * enough. Without a concept head
+   * (training it), the pairs go to `onPairs` and the relations are those of the cross-sentence head.
+   */
+  private byConcept(doc: Doc, entities: readonly Entity[], sentences: readonly Span[], found: Relation[], scores: readonly PairScore[], head: ConceptHeadJson | undefined, onPairs?: (pairs: ConceptPair[]) => void): Relation[] {
+    const sorted = [...sentences].sort((a, b) => a.start - b.start);
+    const docHead = this.config.model?.document;
+    const cross = new Map<string, { pair: DocPair; p: number }>();
+    if (docHead) for (const pair of documentPairs(doc.text, entities, sorted, found)) cross.set(conceptPairKey(pair.drug.key, pair.disease.key), { pair, p: documentScore(docHead, pair) });
+    const pairs = conceptPairs(doc.text, entities, sorted, scores, found, cross);
+    onPairs?.(pairs);
+    if (!head) return docHead ? [...found, ...this.crossSentence(doc, entities, docHead, sentences, found)] : found;
+    const out = [...found];
+    for (const pair of pairs) {
+      if (pair.reported) continue;
+      const p = conceptScore(head, pair);
+      if (p < head.threshold) continue;
+      const ev = pair.sentence ?? documentEvidence(sorted, pair.subject, pair.object);
+      const attributes: Record<string, unknown> = { source: this.name, method: 'document', model_confidence: round(p), ...(pair.sentence ? {} : { cross_sentence: true }) };
+      flagNegated(attributes, pair.subject, pair.object);
+      out.push({ id: `R${out.length + 1}`, subject: pair.subject.id, predicate: 'CAUSES', object: pair.object.id, confidence: round(p), evidence: { start: ev.start, end: ev.end, text: doc.text.slice(ev.start, ev.end) }, attributes });
+    }
+    return out;
   }
 
   /** Document-level CAUSES between drug and disease concepts that never share a sentence. */

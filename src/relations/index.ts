@@ -4,7 +4,7 @@
  * extractor: `relations-nn` (default: rules + logistic-regression pair classifier mixed with dense heads over the
  * NER encoder's vectors), `relations-lr` (rules + the classifier alone) or `rules`.
  * `RunOptions.relations === false` turns it off for a call; `RunOptions.crossSentence` adds the document-level
- * drug→disease head.
+ * drug→disease heads (extract.ts).
  */
 import { components } from '../core/component.js';
 import { releaseTokenStates } from '../core/token-states.js';

@@ -100,6 +100,8 @@ export interface HeadPrediction {
   /** Raw model probability (sum of the predicate's classes). */
   raw: number;
   accepted: boolean;
+  /** Calibrated probability of every predicate of the head (the document-level step reads CAUSES and TREATS). */
+  confidences: Partial<Record<Predicate, number>>;
   /** Winning fine class (e.g. `mechanism`, `CPR:4`) when the head has an attribute. */
   fine?: string;
 }
@@ -133,10 +135,12 @@ export function predictHead(head: HeadJson, features: readonly string[]): HeadPr
 export function decide(head: HeadJson, probs: ArrayLike<number>, scaling: Pick<HeadJson, 'calibration' | 'threshold'> = head): HeadPrediction | undefined {
   const { calibration, threshold } = scaling;
   let best: HeadPrediction | undefined;
+  const confidences: Partial<Record<Predicate, number>> = {};
   for (const [predicate, v] of predicateProbabilities(head, probs)) {
     const [a, b] = calibration[predicate] ?? [1, 0];
     const confidence = sigmoid(a * logit(v.p) + b);
-    const pred: HeadPrediction = { predicate, confidence, raw: v.p, accepted: confidence >= (threshold[predicate] ?? 0.5) };
+    confidences[predicate] = confidence;
+    const pred: HeadPrediction = { predicate, confidence, raw: v.p, accepted: confidence >= (threshold[predicate] ?? 0.5), confidences };
     if (head.attribute) pred.fine = v.fine;
     if (!best || confidence > best.confidence) best = pred;
   }

@@ -36,7 +36,7 @@ export const runFieldSchemas = {
   link: { type: 'boolean', default: true, description: 'Fill concept codes (UMLS, SNOMED CT, RxNorm, …).' },
   relations: { type: 'boolean', default: true, description: 'Extract relations between entities.' },
   context: { type: 'boolean', default: true, description: 'Add assertion / experiencer / temporality attributes.' },
-  cross_sentence: { type: 'boolean', default: false, description: 'Also find drug→disease CAUSES across sentences (document level; trained on abstracts).' },
+  cross_sentence: { type: 'boolean', default: false, description: 'Also find drug→disease CAUSES at the document level (concept pairs, across sentences too; trained on abstracts).' },
 } as const;
 
 export function noteSchema() {
