@@ -28,7 +28,7 @@ export function conceptKey(e: Entity): string {
   return code ? `code:${code}` : `text:${e.text.toLowerCase().replace(/\s+/g, ' ').trim()}`;
 }
 
-export interface Concept {
+interface Concept {
   key: string;
   mentions: Entity[];
   sentences: Set<number>;
@@ -47,7 +47,7 @@ export interface DocPair {
 const bucket = (n: number) => (n <= 3 ? String(n) : n <= 5 ? '4-5' : n <= 9 ? '6-9' : '10+');
 
 /** Sentence index of each offset (sentences sorted, non-overlapping). */
-export function sentenceIndex(sentences: readonly Span[], pos: number): number {
+function sentenceIndex(sentences: readonly Span[], pos: number): number {
   let lo = 0;
   let hi = sentences.length - 1;
   while (lo < hi) {

@@ -183,8 +183,8 @@ export class RelationExtractor {
   /**
    * Drug→disease CAUSES at the document level with the concept head (concept.ts): a concept pair on which the
    * sentence level reported neither CAUSES nor TREATS gets a relation on its best mention pair when the head is sure
-   * enough. Without a concept head
-   * (training it), the pairs go to `onPairs` and the relations are those of the cross-sentence head.
+   * enough. Without a concept head (training it), the pairs go to `onPairs` and the relations are those of the
+   * cross-sentence head.
    */
   private byConcept(doc: Doc, entities: readonly Entity[], sentences: readonly Span[], found: Relation[], scores: readonly PairScore[], head: ConceptHeadJson | undefined, onPairs?: (pairs: ConceptPair[]) => void): Relation[] {
     const sorted = [...sentences].sort((a, b) => a.start - b.start);
