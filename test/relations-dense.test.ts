@@ -4,7 +4,8 @@ import { releaseTokenStates, setTokenStates, tokenStates, type TokenStates } fro
 import type { Doc, Entity, EntityType, Span } from '../src/core/types.js';
 import { pipeline } from '../src/pipeline.js';
 import { PAIR_PARTS, PAIR_WINDOW, PairVectorizer, pairWindow, ROLE } from '../src/relations/dense.js';
-import { relationExtractor } from '../src/relations/index.js';
+import { relationExtractor, RelationExtractor } from '../src/relations/index.js';
+import { DEFAULT_RULESET } from '../src/relations/rules.js';
 
 function pairVector(st: TokenStates, subject: Span, object: Span): Float32Array {
   const v = new PairVectorizer(st);
@@ -138,4 +139,27 @@ test('relations-nn pair layers: the ddi head reads pair windows; batched and pad
     const [alone] = await dense.score(d, [pairs[i]!]);
     alone!.forEach((v, k) => assert.ok(Math.abs(v - all[i]![k]!) < 0.002, `pair ${i} class ${k}: ${v} vs ${all[i]![k]}`));
   }
+});
+
+test('vetoes: a local anaesthetic "with epinephrine" is one formulation, not an interaction', async () => {
+  const x = relationExtractor('relations-nn');
+  // the same model and heads without the veto patterns: what the veto is there to stop
+  const unvetoed = new RelationExtractor({ ...x.config, name: 'no-vetoes', ruleSet: { ...DEFAULT_RULESET, vetoes: [] } });
+  const interactions = async (ex: RelationExtractor, text: string, drugs: string[]) => {
+    const rels = await ex.extractAsync(docWith(text, drugs.map((t) => [t, 'DRUG'])));
+    return rels.filter((r) => r.predicate === 'INTERACTS_WITH').length;
+  };
+  const notes: [string, string[]][] = [
+    ['Subfascial and subcutaneous tissues were injected with a total of 20 mL of 0.25% Marcaine with epinephrine for postoperative pain control.', ['Marcaine', 'epinephrine']],
+    ['Approximately 4 mL of 1% lidocaine with 1:100,000 epinephrine were injected into the left inferior alveolar nerve block.', ['lidocaine', 'epinephrine']],
+    ['Local anesthetic of 1% Marcaine with epinephrine and lidocaine were 50:50 mixed.', ['Marcaine', 'epinephrine', 'lidocaine']],
+  ];
+  let before = 0;
+  for (const [text, drugs] of notes) {
+    before += await interactions(unvetoed, text, drugs);
+    assert.equal(await interactions(x, text, drugs), 0, text);
+  }
+  assert.ok(before >= 2, `without the veto the heads link these formulations (${before})`);
+  // an interaction stated between other drugs is untouched
+  assert.equal(await interactions(x, 'Fluconazole increases plasma levels of warfarin.', ['Fluconazole', 'warfarin']), 1);
 });

@@ -23,7 +23,7 @@ import type { HeadJson, LrModelJson } from './lr.js';
 import { decide, predictHead, readLrModel } from './lr.js';
 import { DenseHeads, type DensePair } from './dense.js';
 import type { CompiledRule, RuleSet } from './rules.js';
-import { applyRules, compileRules, cueLexicon, DEFAULT_RULESET } from './rules.js';
+import { applyRules, compileRules, compileVetoes, cueLexicon, DEFAULT_RULESET, ruleMatches } from './rules.js';
 import { EXCLUSIVE_GROUPS, SYMMETRIC } from './schema.js';
 
 export const RELATION_MODELS = ['rules', 'relations-lr', 'relations-nn'] as const;
@@ -66,12 +66,14 @@ interface Proposal {
 
 export class RelationExtractor {
   readonly rules: readonly CompiledRule[];
+  readonly vetoes: readonly CompiledRule[];
   readonly heads: readonly HeadJson[];
   readonly cues: CueLexicon;
 
   constructor(readonly config: ExtractorConfig) {
     const set = config.ruleSet ?? DEFAULT_RULESET;
     this.rules = config.rules === false ? [] : compileRules(set);
+    this.vetoes = compileVetoes(set);
     this.heads = config.model?.heads ?? [];
     this.cues = cueLexicon(set);
   }
@@ -132,7 +134,17 @@ export class RelationExtractor {
         out.push(prop);
       }
     }
-    return out;
+    return this.vetoes.length ? out.filter((p) => !this.vetoed(view, pv, p.predicate)) : out;
+  }
+
+  /** A veto pattern rules the predicate out for this pair (either role order for a symmetric predicate). */
+  private vetoed(view: SentenceView, pv: PairView, predicate: Predicate): boolean {
+    const vetoes = this.vetoes.filter((v) => v.predicate === predicate);
+    if (!vetoes.length) return false;
+    if (vetoes.some((v) => ruleMatches(v, pv))) return true;
+    if (!SYMMETRIC.has(predicate)) return false;
+    const swapped = pairView(view, pv.object, pv.subject, 5);
+    return vetoes.some((v) => ruleMatches(v, swapped));
   }
 
   /** The classifier head's class probabilities averaged with the dense head's, decided with the mixture's calibration. */

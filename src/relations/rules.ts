@@ -35,6 +35,11 @@ export interface RuleSet {
   macros?: Record<string, string>;
   cues?: Record<string, string[]>;
   rules: RuleSpec[];
+  /**
+   * Patterns that rule a predicate out for a pair, whatever a rule or the classifier says (a local anaesthetic
+   * "with epinephrine" is one formulation, not an interaction). For a symmetric predicate either role order matches.
+   */
+  vetoes?: Omit<RuleSpec, 'confidence'>[];
 }
 
 export interface CompiledRule {
@@ -99,6 +104,10 @@ export function compileRules(set: RuleSet): CompiledRule[] {
     if (objectText) c.objectText = objectText;
     return c;
   });
+}
+
+export function compileVetoes(set: RuleSet): CompiledRule[] {
+  return compileRules({ ...(set.macros ? { macros: set.macros } : {}), rules: (set.vetoes ?? []).map((v) => ({ ...v, confidence: 1 })) });
 }
 
 export function cueLexicon(set: RuleSet): CueLexicon {
