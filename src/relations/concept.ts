@@ -107,7 +107,9 @@ export function conceptPairs(
     const z = diseaseOf.get(s.object);
     if (d === undefined || z === undefined) continue;
     const k = conceptPairKey(d, z);
-    byPair.set(k, [...(byPair.get(k) ?? []), s]);
+    const list = byPair.get(k);
+    if (list) list.push(s);
+    else byPair.set(k, [s]);
     const c = s.confidences.CAUSES ?? 0;
     agent.set(d, Math.max(agent.get(d) ?? 0, c));
     caused.set(z, Math.max(caused.get(z) ?? 0, c));
@@ -125,9 +127,11 @@ export function conceptPairs(
     const k = conceptPairKey(d, z);
     if (reported.get(k) !== 'CAUSES') reported.set(k, r.predicate);
   }
-  const top = (list: typeof drugs) => Math.max(...list.map((c) => c.mentions.length));
+  // loops, not Math.max(...): a long document can have more mentions than a call has room for arguments
+  const max = (xs: readonly number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
+  const top = (list: typeof drugs) => max(list.map((c) => c.mentions.length));
   const [drugTop, diseaseTop] = [top(drugs), top(diseases)];
-  const firstChar = (c: (typeof drugs)[number]) => Math.min(...c.mentions.map((m) => m.start)) / Math.max(text.length, 1);
+  const firstChar = (c: (typeof drugs)[number]) => -max(c.mentions.map((m) => -m.start)) / Math.max(text.length, 1);
   const out: ConceptPair[] = [];
   for (const d of drugs) {
     for (const z of diseases) {
@@ -136,7 +140,7 @@ export function conceptPairs(
       const c = pairs.map((s) => s.confidences.CAUSES ?? 0);
       const best = pairs.reduce<PairScore | undefined>((a, s) => (!a || (s.confidences.CAUSES ?? 0) > (a.confidences.CAUSES ?? 0) ? s : a), undefined);
       const shared = pairs.length > 0 ? 1 : 0;
-      const bestC = shared ? Math.max(...c) : 0;
+      const bestC = shared ? max(c) : 0;
       const x = cross.get(k);
       const dT = d.sentences.has(0) ? 1 : 0;
       const zT = z.sentences.has(0) ? 1 : 0;
@@ -147,7 +151,7 @@ export function conceptPairs(
         mean_causes: shared ? c.reduce((a, b) => a + b, 0) / c.length : 0,
         n_pairs: Math.log1p(pairs.length),
         n_sentences: Math.log1p(new Set(pairs.map((s) => s.sentence.start)).size),
-        best_treats: shared * lg(Math.max(0, ...pairs.map((s) => s.confidences.TREATS ?? 0))),
+        best_treats: shared * lg(max([0, ...pairs.map((s) => s.confidences.TREATS ?? 0)])),
         cross: !shared && x ? lg(x.p) : 0,
         drug_in_title: dT,
         disease_in_title: zT,
