@@ -153,6 +153,7 @@ test('vetoes: a local anaesthetic "with epinephrine" is one formulation, not an 
     ['Subfascial and subcutaneous tissues were injected with a total of 20 mL of 0.25% Marcaine with epinephrine for postoperative pain control.', ['Marcaine', 'epinephrine']],
     ['Approximately 4 mL of 1% lidocaine with 1:100,000 epinephrine were injected into the left inferior alveolar nerve block.', ['lidocaine', 'epinephrine']],
     ['Local anesthetic of 1% Marcaine with epinephrine and lidocaine were 50:50 mixed.', ['Marcaine', 'epinephrine', 'lidocaine']],
+    ['A 9 cc of 1% lidocaine with 1:100,000 of epinephrine was injected into the area.', ['lidocaine', 'epinephrine']],
   ];
   let before = 0;
   for (const [text, drugs] of notes) {
