@@ -129,9 +129,10 @@ export function conceptPairs(
   }
   // loops, not Math.max(...): a long document can have more mentions than a call has room for arguments
   const max = (xs: readonly number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
+  const min = (xs: readonly number[]) => xs.reduce((a, b) => Math.min(a, b), Infinity);
   const top = (list: typeof drugs) => max(list.map((c) => c.mentions.length));
   const [drugTop, diseaseTop] = [top(drugs), top(diseases)];
-  const firstChar = (c: (typeof drugs)[number]) => -max(c.mentions.map((m) => -m.start)) / Math.max(text.length, 1);
+  const firstChar = (c: (typeof drugs)[number]) => min(c.mentions.map((m) => m.start)) / Math.max(text.length, 1);
   const out: ConceptPair[] = [];
   for (const d of drugs) {
     for (const z of diseases) {
