@@ -79,6 +79,13 @@ describe('non-mention rules', () => {
     const ents = entities([['Alert', 'DISEASE'], ['oriented', 'DISEASE'], ['soft', 'DISEASE'], ['hemostasis', 'DISEASE'], ['soft tissue mass', 'DISEASE'], ['Hemostasis', 'PROCEDURE']] as const, text);
     assert.deepEqual(dropNonMentions(text, ents).map((e) => `${e.type}:${e.text}`), ['DISEASE:soft tissue mass', 'PROCEDURE:Hemostasis']);
   });
+  it('drops a DISEASE "infiltrated" that is the injection of an anaesthetic, keeps tissue infiltrated by cells', () => {
+    const text = 'Xylocaine was infiltrated. The skin infiltrated with lidocaine. The lamina propria was infiltrated by PMNCs. Cells were infiltrated into the wall.';
+    const doc = createDoc(text);
+    const ents = [...text.matchAll(/infiltrated/g)].map((m) => makeEntity(doc, { start: m.index!, end: m.index! + 11 }, 'DISEASE', 0.9));
+    assert.equal(ents.length, 4);
+    assert.deepEqual(dropNonMentions(text, ents).map((e) => e.start), [ents[2]!.start, ents[3]!.start]);
+  });
   it('drops a DISEASE that is only the word contraindicated/contraindication, keeps other types and longer spans', () => {
     const text = 'Aspirin is contraindicated due to bleeding; Contraindications to MRI; absolute contraindication.';
     const ents = entities([['contraindicated', 'DISEASE'], ['bleeding', 'DISEASE'], ['Contraindications to MRI', 'DISEASE'], ['absolute contraindication', 'DISEASE'], ['contraindicated', 'LAB_VALUE']] as const, text);
