@@ -10,6 +10,11 @@
  * `--hidden-output` picks the encoder output (layer) whose piece vectors are dumped (default: the model's
  * config.json `hidden_output`); summary.json records it, and scripts/calibrate-relations-nn.ts reads it from there.
  *
+ * `--clinical-negatives FROM:TO` adds, to the `ddi` head's training part, every pair of drugs that the default NER steps
+ * find in one sentence of the distinct MTSamples notes FROM to TO-1 (the bench's order), labelled NONE: clinical notes
+ * list drugs together far more often than they state an interaction (docs/relations-devset.md: "drugs merely listed
+ * together do not interact"). Notes before FROM stay unseen for checking (scripts/relations-on-notes.ts).
+ *
  * Writes <head>.<part>.f32 (float32 rows) and <head>.<part>.jsonl (one line per row) per head and part; with
  * --windows, also every document's piece vectors (states.f32, rows of `dim` float32) and per pair the rows and roles
  * of its pair window (<head>.<part>.win.jsonl: `rows` as [from, to) ranges of states.f32, `roles` one digit per
@@ -18,12 +23,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchNotes } from '../src/bench/notes.js';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
 import type { Doc } from '../src/core/types.js';
 import { excludedForTraining, hashSplit, loadCorpus } from '../src/corpora/index.js';
 import { lexiconCheckComponent } from '../src/linking/check.js';
 import { softmaxScores } from '../src/ml/linear.js';
 import { OnnxNerModel } from '../src/ner/onnx/index.js';
+import { NER_STEPS, pipeline } from '../src/pipeline.js';
 import { goldDoc, labelledPairs } from '../src/relations/data.js';
 import { PairVectorizer, pairWindow } from '../src/relations/dense.js';
 import { pairFeatures } from '../src/relations/features.js';
@@ -37,6 +44,7 @@ const { values: args } = parseArgs({
     lr: { type: 'string', default: 'models/relations-lr/model.json' },
     windows: { type: 'boolean', default: false },
     'hidden-output': { type: 'string' },
+    'clinical-negatives': { type: 'string' },
   },
 });
 const model = await OnnxNerModel.load(args['model-dir']!, { threads: 2 });
@@ -125,6 +133,19 @@ await addDocs('ade', loadCorpus('ade', 'train'), 'train');
 await addDocs('ade', loadCorpus('ade', 'dev'), 'cal');
 await addDocs('maccrobat', loadCorpus('maccrobat', 'train'), 'train');
 await addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
+if (args['clinical-negatives']) {
+  const [from, to] = args['clinical-negatives'].split(':').map(Number) as [number, number];
+  const ner = await pipeline({ components: ['sentences', ...NER_STEPS], modelsDir: join(args['model-dir']!, '..') });
+  const notes: AnnotatedDoc[] = [];
+  for (const note of benchNotes(to).slice(from)) {
+    const doc = await ner.run(note.text, { entityTypes: ['DRUG'] }, note.id);
+    const mentions = doc.entities.map((e) => ({ id: e.id, start: e.start, end: e.end, text: e.text, label: 'Drug', type: 'DRUG' as const }));
+    // no relations: the DDI labeller gives every pair of these drugs NONE
+    notes.push({ id: `mtsamples:${note.id}`, text: note.text, mentions, relations: [], meta: { sentences: doc.sentences } });
+  }
+  await ner.dispose();
+  await addDocs('ddi-re', notes, 'train');
+}
 if (statesFile !== undefined) closeSync(statesFile);
 const summary: Record<string, number> = {};
 for (const [key, f] of files) {

@@ -2,9 +2,10 @@
  * The relations the default pipeline reports on clinical notes, for reading by hand: runs it over the first N
  * distinct MTSamples notes (the bench's notes) and prints each relation with its evidence, then the count.
  *
- *   node --import tsx scripts/relations-on-notes.ts [--notes 100] [--predicate INTERACTS_WITH] [--cross-sentence] [--method document]
+ *   node --import tsx scripts/relations-on-notes.ts [--notes 100] [--predicate INTERACTS_WITH] [--cross-sentence] [--method document] [--models-dir DIR]
  *
- * `--cross-sentence` turns the document-level step on; `--method document` keeps only what that step added.
+ * `--cross-sentence` turns the document-level step on; `--method document` keeps only what that step added;
+ * `--models-dir` runs other model files (e.g. a retrained relation head beside copies of the others).
  */
 import { parseArgs } from 'node:util';
 import { benchNotes } from '../src/bench/notes.js';
@@ -16,9 +17,10 @@ const { values: args } = parseArgs({
     predicate: { type: 'string' },
     'cross-sentence': { type: 'boolean', default: false },
     method: { type: 'string' },
+    'models-dir': { type: 'string' },
   },
 });
-const p = await pipeline();
+const p = await pipeline(args['models-dir'] ? { modelsDir: args['models-dir'] } : {});
 let shown = 0;
 let all = 0;
 const n = Number(args.notes);
