@@ -21,7 +21,7 @@
  * row), for the pair layers.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchNotes } from '../src/bench/notes.js';
 import type { AnnotatedDoc } from '../src/core/corpus.js';
@@ -135,7 +135,7 @@ await addDocs('maccrobat', loadCorpus('maccrobat', 'train'), 'train');
 await addDocs('maccrobat', loadCorpus('maccrobat', 'dev'), 'cal');
 if (args['clinical-negatives']) {
   const [from, to] = args['clinical-negatives'].split(':').map(Number) as [number, number];
-  const ner = await pipeline({ components: ['sentences', ...NER_STEPS], modelsDir: join(args['model-dir']!, '..') });
+  const ner = await pipeline({ model: basename(args['model-dir']!), modelsDir: dirname(args['model-dir']!), components: ['sentences', ...NER_STEPS] });
   const notes: AnnotatedDoc[] = [];
   for (const note of benchNotes(to).slice(from)) {
     const doc = await ner.run(note.text, { entityTypes: ['DRUG'] }, note.id);
