@@ -25,6 +25,8 @@ import { CONCEPT_FEATURES, conceptPairKey, type ConceptHeadJson, type ConceptPai
 import { goldDoc } from '../src/relations/data.js';
 import { conceptKey } from '../src/relations/document.js';
 import { relationExtractor } from '../src/relations/extract.js';
+import { prf, type Prf } from '../src/eval/score.js';
+import { sigmoid } from '../src/ml/linear.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -147,25 +149,22 @@ function reportedPairs(entities: readonly Entity[], rels: readonly Relation[]): 
 /** Document-level CAUSES F1 per corpus, as `eval` counts it, and their mean. */
 function scoreAll(pred: readonly number[]) {
   const per = corpora.map((c) => f1(rows.flatMap((r, i) => (r.corpus === c ? [[r, pred[i]!] as const] : [])), fixed[c]!, missed[c]!));
-  const json = Object.fromEntries(corpora.map((c, i) => [c, { p: round3(100 * per[i]!.p), r: round3(100 * per[i]!.r), f1: round3(100 * per[i]!.f1) }]));
+  const json = Object.fromEntries(corpora.map((c, i) => [c, { p: round3(100 * per[i]!.precision), r: round3(100 * per[i]!.recall), f1: round3(100 * per[i]!.f1) }]));
   return { per, macro: avg(per.map((s) => s.f1)), json };
 }
 
 function show(s: ReturnType<typeof scoreAll>): string {
-  return corpora.map((c, i) => `${c} P ${pc(s.per[i]!.p)} R ${pc(s.per[i]!.r)} F1 ${pc(s.per[i]!.f1)}`).join(', ') + `, mean F1 ${pc(s.macro)}`;
+  return corpora.map((c, i) => `${c} P ${pc(s.per[i]!.precision)} R ${pc(s.per[i]!.recall)} F1 ${pc(s.per[i]!.f1)}`).join(', ') + `, mean F1 ${pc(s.macro)}`;
 }
 
-function f1(rs: readonly (readonly [Row, number])[], reported: { tp: number; fp: number }, misses: number) {
-  let { tp, fp } = reported;
-  let fn = misses;
+function f1(rs: readonly (readonly [Row, number])[], reported: { tp: number; fp: number }, misses: number): Prf {
+  const c = { ...reported, fn: misses };
   for (const [r, pred] of rs) {
-    if (pred && r.y) tp++;
-    else if (pred) fp++;
-    else if (r.y) fn++;
+    if (pred && r.y) c.tp++;
+    else if (pred) c.fp++;
+    else if (r.y) c.fn++;
   }
-  const p = tp / Math.max(tp + fp, 1);
-  const r = tp / Math.max(tp + fn, 1);
-  return { p, r, f1: p + r ? (2 * p * r) / (p + r) : 0 };
+  return prf(c);
 }
 
 /** L2-regularised logistic regression by Newton's method (the bias, column 0, unpenalised). */
@@ -216,7 +215,7 @@ function solve(A: number[][], b: number[]): number[] {
 function predict(w: readonly number[], x: readonly number[]): number {
   let z = 0;
   for (let j = 0; j < w.length; j++) z += w[j]! * x[j]!;
-  return 1 / (1 + Math.exp(-z));
+  return sigmoid(z);
 }
 
 function sum(xs: readonly number[]): number {

@@ -188,7 +188,10 @@ export class RelationExtractor {
     const concept = this.config.dense?.concept;
     if (concept || options.onConceptPairs) return this.byConcept(doc, entities, sentences, relations, scores, concept, options.onConceptPairs);
     const head = this.config.model?.document;
-    if (head) relations.push(...this.crossSentence(doc, entities, head, sentences, relations));
+    if (head) {
+      const sorted = sortedSpans(sentences);
+      relations.push(...this.crossSentence(doc, sorted, crossPairs(doc, entities, sorted, relations, head), head.threshold, relations));
+    }
     return relations;
   }
 
@@ -199,13 +202,13 @@ export class RelationExtractor {
    * cross-sentence head.
    */
   private byConcept(doc: Doc, entities: readonly Entity[], sentences: readonly Span[], found: Relation[], scores: readonly PairScore[], head: ConceptHeadJson | undefined, onPairs?: (pairs: ConceptPair[]) => void): Relation[] {
-    const sorted = [...sentences].sort((a, b) => a.start - b.start);
+    const sorted = sortedSpans(sentences);
     const docHead = this.config.model?.document;
-    const cross = new Map<string, { pair: DocPair; p: number }>();
-    if (docHead) for (const pair of documentPairs(doc.text, entities, sorted, found)) cross.set(conceptPairKey(pair.drug.key, pair.disease.key), { pair, p: documentScore(docHead, pair) });
+    const scored = docHead ? crossPairs(doc, entities, sorted, found, docHead) : [];
+    const cross = new Map(scored.map((s) => [conceptPairKey(s.pair.drug.key, s.pair.disease.key), s]));
     const pairs = conceptPairs(doc.text, entities, sorted, scores, found, cross);
     onPairs?.(pairs);
-    if (!head) return docHead ? [...found, ...this.crossSentence(doc, entities, docHead, sentences, found)] : found;
+    if (!head) return docHead ? [...found, ...this.crossSentence(doc, sorted, scored, docHead.threshold, found)] : found;
     const out = [...found];
     for (const pair of pairs) {
       if (pair.reported) continue;
@@ -219,13 +222,11 @@ export class RelationExtractor {
     return out;
   }
 
-  /** Document-level CAUSES between drug and disease concepts that never share a sentence. */
-  private crossSentence(doc: Doc, entities: readonly Entity[], head: DocHeadJson, sentences: readonly Span[], found: readonly Relation[]): Relation[] {
+  /** Document-level CAUSES between drug and disease concepts that never share a sentence: the scored pairs at `threshold` or above. */
+  private crossSentence(doc: Doc, sorted: readonly Span[], scored: readonly { pair: DocPair; p: number }[], threshold: number, found: readonly Relation[]): Relation[] {
     const out: Relation[] = [];
-    const sorted = [...sentences].sort((a, b) => a.start - b.start);
-    for (const pair of documentPairs(doc.text, entities, sorted, found)) {
-      const p = documentScore(head, pair);
-      if (p < head.threshold) continue;
+    for (const { pair, p } of scored) {
+      if (p < threshold) continue;
       const ev = documentEvidence(sorted, pair.subject, pair.object);
       const attributes: Record<string, unknown> = { source: this.name, method: 'document', model_confidence: round(p), cross_sentence: true };
       flagNegated(attributes, pair.subject, pair.object);
@@ -279,6 +280,13 @@ export class RelationExtractor {
       };
     });
   }
+}
+
+const sortedSpans = (spans: readonly Span[]) => [...spans].sort((a, b) => a.start - b.start);
+
+/** The cross-sentence head's probability for each drug–disease concept pair that never shares a sentence (`sorted`: in text order). */
+function crossPairs(doc: Doc, entities: readonly Entity[], sorted: readonly Span[], found: readonly Relation[], head: DocHeadJson): { pair: DocPair; p: number }[] {
+  return documentPairs(doc.text, entities, sorted, found).map((pair) => ({ pair, p: documentScore(head, pair) }));
 }
 
 /** A relation with an absent (negated) participant is kept and flagged, never dropped silently. */
