@@ -17,6 +17,7 @@ fewer FLOPs per step than the whole encoder.
 Usage:
   python training/distill_top.py label --out training/runs/kd/cache.npz
   python training/distill_top.py train --name kd --cache training/runs/kd/cache.npz --init l4.pt --time-budget-min 55
+  (both with --unlabelled training/data/unlabelled.pkl to add teacher-labelled text without gold)
 """
 import argparse
 import collections
@@ -41,16 +42,19 @@ ROOT = os.path.dirname(HERE)
 TOP = 3  # index of the trained layer; layers below it are frozen and their output cached
 
 
-def load_windows(data, dev_cap):
+def load_windows(data, dev_cap, unlabelled=None):
     with open(os.path.join(data, "train.pkl"), "rb") as f:
         train = pickle.load(f)
+    if unlabelled:  # windows without gold (prepare_unlabelled.py): only the teacher speaks for them
+        with open(unlabelled, "rb") as f:
+            train += pickle.load(f)
     with open(os.path.join(data, "dev.pkl"), "rb") as f:
         dev = dev_subset(pickle.load(f), dev_cap)
     return train, dev
 
 
 def label(args):
-    train, dev = load_windows(args.data, args.dev_cap)
+    train, dev = load_windows(args.data, args.dev_cap, args.unlabelled)
     base = ort_session(args.student, args.threads)
     teachers = [ort_session(p, args.threads) for p in args.teachers.split(",")]
     out = {}
@@ -109,7 +113,7 @@ def batch_inputs(ws, idx, starts, hidden, soft):
 
 def train(args):
     run_dir, fh = start_run(args)
-    trainw, dev = load_windows(args.data, args.dev_cap)
+    trainw, dev = load_windows(args.data, args.dev_cap, args.unlabelled)
     cache = np.load(args.cache)
     st, hid, soft = cache["train_starts"], cache["train_hidden"], cache["train_soft"]
     dst, dhid, dsoft = cache["dev_starts"], cache["dev_hidden"], cache["dev_soft"]
@@ -231,6 +235,8 @@ def main():
         p.add_argument("--data", default=os.path.join(HERE, "data"))
         p.add_argument("--dev-cap", type=int, default=80, help="dev windows per corpus for the periodic eval")
         p.add_argument("--threads", type=int, default=2)
+        p.add_argument("--unlabelled", help="extra windows without gold (prepare_unlabelled.py); give the same file "
+                       "to label and train, since the cache is aligned with the windows")
     args = ap.parse_args()
     (label if args.cmd == "label" else train)(args)
 
