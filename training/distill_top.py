@@ -35,7 +35,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_onnx import ort_session  # noqa: E402
 from model import BertTagger, Cfg  # noqa: E402
-from train import add_counts, collate, corpus_probs, dev_subset, log, start_run, summarize  # noqa: E402
+from train import add_counts, collate, corpus_probs, dev_subset, log, set_time_lr, start_run, summarize  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -173,9 +173,7 @@ def train(args):
         frac = (time.time() - t0) / budget
         if frac >= 1.0:
             break
-        lr_mult = frac / args.warmup_frac if frac < args.warmup_frac else (1.0 - frac) / (1.0 - args.warmup_frac)
-        for g in opt.param_groups:
-            g["lr"] = g["base_lr"] * lr_mult
+        set_time_lr(opt, frac, args.warmup_frac)
         idx = [draw(corpora[c]) for c in np.random.choice(len(corpora), size=args.batch_size, p=probs)]
         x, am, lab, lm, q = batch_inputs([trainw[i] for i in idx], idx, st, hid, soft)
         logits = top(x, am)

